@@ -1,0 +1,3 @@
+from bideval.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The built-in GPU catalog (gpus.yaml beside this file)."""

@@ -1,0 +1,149 @@
+"""Command line (typer). Commands stay thin: load → evaluate → render → write.
+
+Heavy modules are imported inside the commands so `bideval --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="bideval",
+    help="Evaluate procurement bids against a published rubric: validate, score, rank, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+FORMATS = ("json",)  # formats built so far; DESIGN §4 adds pdf and xlsx
+LANGS = ("ko", "en")
+
+RubricArg = Annotated[Path, typer.Argument(help="Rubric file (YAML or JSON, schema bideval/rubric/v1).")]
+BidsArg = Annotated[Path, typer.Argument(help="Folder of bid files; evaluator scores in its scores/ subfolder.")]
+CatalogOpt = Annotated[
+    Optional[Path], typer.Option("--catalog", help="GPU catalog file adding to or overriding the built-in one.")
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels: ko or en.")]
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise typer.BadParameter(f"'{lang}' is not one of: {', '.join(LANGS)}", param_hint="--lang")
+    return lang
+
+
+def _parse_formats(text: str | None) -> list[str]:
+    if not text:
+        return list(FORMATS)
+    chosen = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown)}; available: {', '.join(FORMATS)}",
+                                 param_hint="--format")  # fmt: skip
+    return chosen
+
+
+def _fail(problems: list) -> None:
+    """Print every problem, then exit 1 (no traceback, nothing written)."""
+    from rich.console import Console
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for problem in problems:
+        err.print(f"[red]error:[/red] {problem}", markup=True)
+    err.print(f"{len(problems)} problem(s); nothing was written.")
+    raise typer.Exit(1)
+
+
+def _load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None):  # noqa: ANN202
+    from bideval.errors import InputError
+    from bideval.load.inputs import load_inputs
+    from bideval.pipeline import evaluate
+
+    try:
+        inputs = load_inputs(rubric, bids_dir, catalog)
+        return inputs, (evaluate(inputs) if bids_dir is not None else None)
+    except InputError as exc:
+        _fail(exc.problems)
+        raise AssertionError("unreachable") from exc
+
+
+@app.command("evaluate")
+def evaluate_command(
+    rubric: RubricArg,
+    bids_dir: BidsArg,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: out/<rubric id>/].")] = None,
+    lang: LangOpt = "ko",
+    formats: Annotated[Optional[str], typer.Option("--format", help="Comma-separated: json.")] = None,
+    catalog: CatalogOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
+) -> None:
+    """Evaluate the bids in BIDS_DIR against RUBRIC: print the ranking and write results."""
+    _check_lang(lang)
+    chosen = _parse_formats(formats)
+    from rich.console import Console
+
+    from bideval.output import write_outputs
+    from bideval.render.console import render_console
+
+    inputs, result = _load_and_evaluate(rubric, bids_dir, catalog)
+    target = out if out is not None else Path("out") / inputs.rubric.id
+    problems = write_outputs(result, target, chosen, lang=lang, force=force)
+    if problems:
+        _fail(problems)
+    console = Console(highlight=False)
+    render_console(result, console, lang)
+    for name in chosen:
+        console.print(f"wrote {target / ('results.json' if name == 'json' else name)}")
+
+
+@app.command("validate")
+def validate_command(
+    rubric: RubricArg,
+    bids_dir: Annotated[Optional[Path], typer.Argument(help="Folder of bid files (optional).")] = None,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Check RUBRIC (and the bids and scores in BIDS_DIR) without writing anything."""
+    inputs, result = _load_and_evaluate(rubric, bids_dir, catalog)
+    summary = f"OK: rubric {inputs.rubric.id} ({inputs.rubric.total_points} points)"
+    if bids_dir is not None:
+        summary += f", {len(inputs.bids)} bid(s), {len(inputs.panel)} evaluator(s)"
+    typer.echo(summary)
+
+
+@app.command("catalog")
+def catalog_command(
+    catalog: CatalogOpt = None,
+    precision: Annotated[Optional[str], typer.Option("--precision", help="Show only this precision.")] = None,
+) -> None:
+    """List the GPU catalog: dense TFLOPS per precision, memory, power and source."""
+    from rich.console import Console
+
+    from bideval.model.catalog import PRECISIONS
+    from bideval.render.catalog import render_catalog
+
+    if precision is not None and precision not in PRECISIONS:
+        raise typer.BadParameter(f"'{precision}' is not one of: {', '.join(PRECISIONS)}", param_hint="--precision")
+    inputs_catalog = _load_catalog(catalog)
+    render_catalog(inputs_catalog, Console(highlight=False), precision)
+
+
+def _load_catalog(path: Path | None):  # noqa: ANN202
+    from bideval.errors import InputError
+    from bideval.load.inputs import load_catalog
+
+    try:
+        return load_catalog(path)
+    except InputError as exc:
+        _fail(exc.problems)
+
+
+def main() -> None:
+    app(prog_name="bideval")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Exact rounding of exact values.
+
+Intermediate arithmetic is done on `Fraction`s (exact); a value becomes a `Decimal` only
+when the rubric says it is rounded, so no digit depends on a working precision.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+Exact = Fraction | Decimal | int
+
+
+def round_to(value: Exact, places: int, mode: str = "half_up") -> Decimal:
+    """Round `value` to `places` decimals. half_up rounds halves away from zero (사사오입)."""
+    scaled = Fraction(value) * 10**places
+    sign = -1 if scaled < 0 else 1
+    magnitude = abs(scaled)
+    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
+    remainder = Fraction(rest, magnitude.denominator)
+    if mode == "down":
+        pass
+    elif mode == "half_up":
+        whole += remainder >= Fraction(1, 2)
+    elif mode == "half_even":
+        whole += remainder > Fraction(1, 2) or (remainder == Fraction(1, 2) and whole % 2 == 1)
+    else:
+        raise ValueError(f"unknown rounding mode {mode!r}")
+    return Decimal(sign * whole).scaleb(-places)
+
+
+def clamp(value: Fraction, low: Fraction = Fraction(0), high: Fraction = Fraction(1)) -> Fraction:
+    return max(low, min(high, value))

@@ -1,0 +1,101 @@
+"""What a rubric may refer to: derived metric names and bid paths like `bidder.gpuaas_in_service`.
+
+`field_kind` answers statically (for checking a rubric); `field_value` reads a bid.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from bideval.model.bid import Bid
+
+# Derived metrics (DESIGN §3), each with its kind and whether it needs the rubric's precision.
+METRICS: dict[str, str] = {
+    "total_gpus": "number",
+    "total_pflops": "number",
+    "price_per_pflops": "number",
+    "public_gpus": "number",
+    "public_gpu_share": "number",
+    "public_pflops": "number",
+    "public_pflops_share": "number",
+    "price_per_public_pflops": "number",
+    "largest_cluster_nodes": "number",
+    "largest_cluster_gpus": "number",
+    "liquid_cooled_share": "number",
+    "domestic_server_share": "number",
+    "in_service_by": "number",
+    "estimated_it_power_mw": "number",
+}
+NEEDS_PRECISION = {"total_pflops", "price_per_pflops", "public_pflops", "public_pflops_share",
+                   "price_per_public_pflops"}  # fmt: skip
+NEEDS_DEADLINE = {"in_service_by"}
+
+Kind = Literal["number", "bool", "text", "date", "any"]
+
+
+def field_kind(name: str) -> Kind | None:
+    """Kind of a metric or bid path, or None if the rubric names something that does not exist."""
+    if name in METRICS:
+        return METRICS[name]  # type: ignore[return-value]
+    parts = name.split(".")
+    model: type[BaseModel] = Bid
+    for i, part in enumerate(parts):
+        if part == "facts" and model is Bid:
+            return "any" if len(parts) == i + 2 and parts[i + 1] else None
+        info = model.model_fields.get(part)
+        if info is None or part == "schema_id":
+            return None
+        annotation = _unwrap(info.annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+            continue
+        return _kind_of(annotation) if i == len(parts) - 1 else None
+    return None
+
+
+def field_value(bid: Bid, metrics: dict[str, Any], name: str) -> Any:
+    """Value of a metric or bid path for one bid; None when the bid does not state it."""
+    if name in METRICS:
+        return metrics.get(name)
+    value: Any = bid
+    for part in name.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        else:
+            value = getattr(value, part, None)
+        if value is None:
+            return None
+    return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`X | None` and `Annotated[X, ...]` → X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _kind_of(annotation: Any) -> Kind | None:
+    if annotation is bool:
+        return "bool"
+    if annotation in (int, Decimal):
+        return "number"
+    if annotation is date:
+        return "date"
+    if annotation is str or typing.get_origin(annotation) is Literal:
+        return "text"
+    return None

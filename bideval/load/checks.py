@@ -1,0 +1,203 @@
+"""Checks that need more than one node or one file: the rubric as a whole, bids against
+the catalog, and the panel's score files against the rubric and the bids."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bideval.errors import Problem
+from bideval.fields import NEEDS_DEADLINE, NEEDS_PRECISION, field_kind
+from bideval.load.strict_yaml import Document
+from bideval.model.bid import Bid
+from bideval.model.catalog import Catalog
+from bideval.model.rubric import Criterion, Gate, Rubric
+from bideval.model.scores import Scores
+
+TIE_BREAK_WORDS = ("technical", "largest_item")
+
+
+def criterion_paths(rubric: Rubric) -> dict[str, tuple]:
+    """Criterion id → its path in the rubric document (for locating problems)."""
+    paths: dict[str, tuple] = {}
+    for node, path in _walk_with_paths(rubric):
+        paths.setdefault(node.id, path)
+    return paths
+
+
+def largest_items(rubric: Rubric) -> list[Criterion]:
+    leaves = rubric.leaves()
+    most = max(c.points for c in leaves)
+    return [c for c in leaves if c.points == most]
+
+
+def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+    paths = criterion_paths(rubric)
+    seen: set[str] = set()
+    for criterion, path in _walk_with_paths(rubric):
+        if criterion.id in seen:
+            problems.append(doc.problem(path + ("id",), f"criterion id '{criterion.id}' is used more than once"))
+        seen.add(criterion.id)
+        if criterion.children:
+            total = sum((c.points for c in criterion.children), Decimal(0))
+            if total != criterion.points:
+                problems.append(doc.problem(path + ("points",), f"criterion '{criterion.id}' has {criterion.points} "
+                                            f"points but its children add up to {total}"))  # fmt: skip
+        elif criterion.source is not None:
+            problems += _check_source(rubric, criterion, doc, path)
+    gate_ids = [g.id for g in rubric.eligibility]
+    for i, gate in enumerate(rubric.eligibility):
+        if gate_ids.index(gate.id) != i:
+            problems.append(doc.problem(("eligibility", i, "id"), f"gate id '{gate.id}' is used more than once"))
+        problems += _check_gate(rubric, gate, doc, ("eligibility", i))
+    technical = rubric.thresholds.technical
+    if technical:
+        for i, cid in enumerate(technical.criteria):
+            if cid not in paths:
+                problems.append(doc.problem(("thresholds", "technical", "criteria", i), f"unknown criterion '{cid}'"))
+    for i, entry in enumerate(rubric.ranking.tie_break):
+        where = doc.problem(("ranking", "tie_break", i), "")
+        if entry == "technical" and technical is None:
+            problems.append(_with(where, "tie-break 'technical' needs thresholds.technical to say which criteria"))
+        elif entry == "largest_item" and len(largest_items(rubric)) > 1:
+            tied = ", ".join(c.id for c in largest_items(rubric))
+            problems.append(_with(where, f"tie-break 'largest_item' is ambiguous: {tied} share the most points"))
+        elif entry not in TIE_BREAK_WORDS and entry not in paths:
+            problems.append(_with(where, f"tie-break '{entry}' is not 'technical', 'largest_item' or a criterion id"))
+    return problems
+
+
+def _walk_with_paths(rubric: Rubric):
+    def visit(node: Criterion, path: tuple):
+        yield node, path
+        for i, child in enumerate(node.children or ()):
+            yield from visit(child, path + ("children", i))
+
+    for i, top in enumerate(rubric.criteria):
+        yield from visit(top, ("criteria", i))
+
+
+def _with(problem: Problem, message: str) -> Problem:
+    return Problem(problem.file, problem.line, problem.column, message)
+
+
+def _check_source(rubric: Rubric, c: Criterion, doc: Document, path: tuple) -> list[Problem]:
+    key = "metric" if c.metric is not None else "field"
+    name = c.source or ""
+    kind = field_kind(name)
+    where = path + (key,)
+    if kind is None:
+        return [doc.problem(where, f"'{name}' is neither a metric nor a bid field (see `bideval catalog --help` "
+                            "and the README for the list)")]  # fmt: skip
+    wanted = "bool" if c.method == "boolean" else "number"
+    if kind not in (wanted, "any"):
+        return [doc.problem(where, f"method '{c.method}' needs a {'true/false' if wanted == 'bool' else 'numeric'} "
+                            f"{key}; '{name}' is {kind}")]  # fmt: skip
+    return _needs_settings(rubric, name, doc, where)
+
+
+def _needs_settings(rubric: Rubric, name: str, doc: Document, where: tuple) -> list[Problem]:
+    if name in NEEDS_PRECISION and rubric.compute is None:
+        return [doc.problem(where, f"'{name}' needs `compute.precision` in the rubric (fp64 … fp4)")]
+    if name in NEEDS_DEADLINE and rubric.service_deadline is None:
+        return [doc.problem(where, f"'{name}' needs `service_deadline` (a date) in the rubric")]
+    return []
+
+
+def _check_gate(rubric: Rubric, gate: Gate, doc: Document, path: tuple) -> list[Problem]:
+    kind = field_kind(gate.field)
+    if kind is None:
+        return [doc.problem(path + ("field",), f"'{gate.field}' is neither a metric nor a bid field")]
+    values = gate.value if isinstance(gate.value, list) else [gate.value]
+    fits = {
+        "number": lambda v: isinstance(v, Decimal),
+        "bool": lambda v: isinstance(v, bool),
+        "text": lambda v: isinstance(v, str),
+        "date": lambda v: False,
+        "any": lambda v: True,
+    }[kind]
+    if gate.op == "true" and kind not in ("bool", "any"):
+        return [doc.problem(path + ("op",), f"op 'true' needs a true/false field; '{gate.field}' is {kind}")]
+    if gate.op != "true" and not all(fits(v) for v in values):
+        return [doc.problem(path + ("value",), f"value does not fit op '{gate.op}' on '{gate.field}', which is {kind}")]
+    return _needs_settings(rubric, gate.field, doc, path + ("field",))
+
+
+def check_bids(rubric: Rubric, catalog: Catalog, bids: list[tuple[Bid, Document]]) -> list[Problem]:
+    problems: list[Problem] = []
+    first_file: dict[str, str] = {}
+    precision = rubric.compute.precision if rubric.compute else None
+    for bid, doc in bids:
+        bidder = bid.bidder.id
+        if bidder in first_file:
+            problems.append(doc.problem(("bidder", "id"), f"bidder id '{bidder}' is also used by {first_file[bidder]}"))
+        first_file.setdefault(bidder, doc.file)
+        for i, cluster in enumerate(bid.clusters):
+            gpu = catalog.gpus.get(cluster.gpu)
+            where = ("clusters", i, "gpu")
+            if gpu is None:
+                problems.append(doc.problem(where, f"unknown GPU '{cluster.gpu}'; the catalog has: "
+                                            f"{', '.join(sorted(catalog.gpus))} (add it with --catalog FILE)"))  # fmt: skip
+            elif precision and getattr(gpu.tflops, precision) is None:
+                problems.append(doc.problem(where, f"GPU '{cluster.gpu}' has no {precision} figure in the catalog, "
+                                            f"and the rubric counts petaflops at {precision}"))  # fmt: skip
+    return problems
+
+
+def check_panel(
+    rubric: Rubric, bids: list[Bid], panel: list[tuple[Scores, Document]], scores_dir: str
+) -> list[Problem]:
+    judged = {c.id: c for c in rubric.judged()}
+    bidder_ids = [b.bidder.id for b in bids]
+    if judged and not panel:
+        return [Problem(scores_dir, 0, 0, f"the rubric has judged criteria ({', '.join(judged)}) but there are "
+                        "no score files here")]  # fmt: skip
+    problems: list[Problem] = []
+    first_file: dict[str, str] = {}
+    for scores, doc in panel:
+        evaluator = scores.evaluator.id
+        if evaluator in first_file:
+            problems.append(doc.problem(("evaluator", "id"), f"evaluator id '{evaluator}' is also used by "
+                                        f"{first_file[evaluator]}"))  # fmt: skip
+        first_file.setdefault(evaluator, doc.file)
+        problems += _check_one_sheet(scores, doc, judged, bidder_ids)
+    for bidder in bidder_ids:
+        if judged and all(bidder in s.evaluator.conflicts for s, _ in panel):
+            problems.append(Problem(scores_dir, 0, 0, f"every evaluator has a conflict with '{bidder}'; "
+                                    "nobody can score its judged criteria"))  # fmt: skip
+    return problems
+
+
+def _check_one_sheet(scores: Scores, doc: Document, judged: dict[str, Criterion], bidders: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    evaluator = scores.evaluator.id
+    for i, bidder in enumerate(scores.evaluator.conflicts):
+        if bidder not in bidders:
+            problems.append(doc.problem(("evaluator", "conflicts", i), f"conflict with unknown bidder '{bidder}'"))
+    for bidder, given in scores.scores.items():
+        if bidder not in bidders:
+            problems.append(doc.problem(("scores", bidder), f"scores for unknown bidder '{bidder}'", key=True))
+            continue
+        if bidder in scores.evaluator.conflicts:
+            problems.append(doc.problem(("scores", bidder), f"evaluator '{evaluator}' declared a conflict with "
+                                        f"'{bidder}' and must not score it", key=True))  # fmt: skip
+            continue
+        for cid, value in given.items():
+            criterion = judged.get(cid)
+            where = ("scores", bidder, cid)
+            if criterion is None:
+                problems.append(doc.problem(where, f"'{cid}' is not a judged criterion of this rubric", key=True))
+                continue
+            top = Decimal(100) if criterion.scale != "points" else criterion.points
+            if not Decimal(0) <= value <= top:
+                unit = "%" if criterion.scale != "points" else " points"
+                problems.append(doc.problem(where, f"score {value} for '{cid}' is outside 0–{top}{unit}"))
+    for bidder in bidders:
+        if bidder in scores.evaluator.conflicts:
+            continue
+        missing = [cid for cid in judged if cid not in scores.scores.get(bidder, {})]
+        if missing:
+            where = ("scores", bidder) if bidder in scores.scores else ("scores",)
+            problems.append(doc.problem(where, f"evaluator '{evaluator}' gave no score for bidder '{bidder}' on: "
+                                        f"{', '.join(missing)}"))  # fmt: skip
+    return problems

@@ -1,0 +1,123 @@
+"""The one loader pipeline: files → documents → models → cross-checks → `Inputs`.
+
+Every problem of every file is collected; if there is any, `InputError` carries them
+all and nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bideval.errors import InputError, Problem
+from bideval.load import checks
+from bideval.load.strict_yaml import Document, read_document
+from bideval.load.validate import validate
+from bideval.model.bid import BID_SCHEMA, Bid
+from bideval.model.catalog import CATALOG_SCHEMA, Catalog
+from bideval.model.rubric import RUBRIC_SCHEMA, Rubric
+from bideval.model.scores import SCORES_SCHEMA, Scores
+
+BUILTIN_CATALOG = Path(__file__).resolve().parent.parent / "catalog" / "gpus.yaml"
+INPUT_SUFFIXES = (".yaml", ".yml", ".json")
+SCORES_DIR = "scores"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: `name` is what results record (no machine paths), `doc` where things are."""
+
+    role: str  # rubric | bid | scores | catalog
+    name: str
+    doc: Document
+
+    @property
+    def sha256(self) -> str:
+        return self.doc.sha256
+
+
+@dataclass(frozen=True)
+class Inputs:
+    rubric: Rubric
+    rubric_source: Source
+    catalog: Catalog  # built-in entries merged with the --catalog file's, if any
+    catalog_sources: tuple[Source, ...]
+    bids: tuple[tuple[Bid, Source], ...]  # sorted by bidder id
+    panel: tuple[tuple[Scores, Source], ...]  # sorted by evaluator id
+
+
+def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | None = None) -> Inputs:
+    problems: list[Problem] = []
+    rubric, rubric_source = _load(rubric_path, str(rubric_path), "rubric", rubric_path.name, Rubric,
+                                  RUBRIC_SCHEMA, problems)  # fmt: skip
+    catalog, catalog_sources = _load_catalog(catalog_path, problems)
+    bids, panel = [], []
+    if bids_dir is not None:
+        if not bids_dir.is_dir():
+            raise InputError([Problem(str(bids_dir), 0, 0, "not a folder of bid files")])
+        for path in _input_files(bids_dir):
+            loaded = _load(path, str(path), "bid", path.name, Bid, BID_SCHEMA, problems)
+            if loaded[0] is not None:
+                bids.append(loaded)
+        for path in _input_files(bids_dir / SCORES_DIR):
+            name = f"{SCORES_DIR}/{path.name}"
+            loaded = _load(path, str(path), "scores", name, Scores, SCORES_SCHEMA, problems)
+            if loaded[0] is not None:
+                panel.append(loaded)
+        if not bids and not problems:
+            problems.append(Problem(str(bids_dir), 0, 0, "no bid files (*.yaml, *.yml, *.json) in this folder"))
+    if rubric is not None:
+        problems += checks.check_rubric(rubric, rubric_source.doc)
+    if rubric is not None and catalog is not None and not problems:
+        problems += checks.check_bids(rubric, catalog, [(b, s.doc) for b, s in bids])
+        problems += checks.check_panel(rubric, [b for b, _ in bids], [(p, s.doc) for p, s in panel],
+                                       str(bids_dir / SCORES_DIR) if bids_dir else "")  # fmt: skip
+    if problems:
+        raise InputError(problems)
+    assert rubric is not None and rubric_source is not None and catalog is not None
+    return Inputs(
+        rubric=rubric,
+        rubric_source=rubric_source,
+        catalog=catalog,
+        catalog_sources=tuple(catalog_sources),
+        bids=tuple(sorted(bids, key=lambda pair: pair[0].bidder.id)),
+        panel=tuple(sorted(panel, key=lambda pair: pair[0].evaluator.id)),
+    )
+
+
+def load_catalog(user_path: Path | None = None) -> Catalog:
+    """The built-in catalog, merged with `user_path`'s entries if given."""
+    problems: list[Problem] = []
+    catalog, _ = _load_catalog(user_path, problems)
+    if problems or catalog is None:
+        raise InputError(problems)
+    return catalog
+
+
+def _input_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+
+
+def _load(path, display, role, name, model, schema, problems):  # noqa: ANN001 - internal helper
+    doc, found = read_document(path, display)
+    problems += found
+    if doc is None:
+        return None, None
+    value, found = validate(doc, model, schema)
+    problems += found
+    return value, Source(role, name, doc)
+
+
+def _load_catalog(user_path: Path | None, problems: list[Problem]) -> tuple[Catalog | None, list[Source]]:
+    builtin, source = _load(BUILTIN_CATALOG, "bideval/catalog/gpus.yaml", "catalog", "gpus.yaml", Catalog,
+                            CATALOG_SCHEMA, problems)  # fmt: skip
+    if builtin is None or user_path is None:
+        return builtin, [source] if source else []
+    user, user_source = _load(user_path, str(user_path), "catalog", f"user-{user_path.name}", Catalog,
+                              CATALOG_SCHEMA, problems)  # fmt: skip
+    if user is None:
+        return None, [source]
+    merged = builtin.model_copy(update={"gpus": {**builtin.gpus, **user.gpus}})
+    return merged, [source, user_source]

@@ -1,0 +1,223 @@
+"""A strict, safe YAML reader that keeps the location of every value.
+
+PyYAML composes the node graph (with line/column marks); we then build plain Python
+values ourselves instead of using PyYAML's YAML 1.1 constructors, so that:
+
+* numbers become `int` or `Decimal` straight from their text (never `float`);
+* YAML 1.1 surprises — `NO` read as false, `012` as octal, `1:30` as base 60,
+  `.inf`/`.nan` — are errors that tell the user to quote or rewrite the value;
+* anchors, aliases, explicit tags and duplicate keys are errors;
+* every problem in the file is reported, not just the first.
+
+JSON files go through the same reader (JSON is, for our purposes, YAML).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bideval.errors import Problem
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_INT_DIGITS = 19  # beyond any price or count we accept; keeps arithmetic bounded
+MAX_DECIMAL_EXPONENT = 18
+
+Path_ = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+_NON_DECIMAL_BASE = re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
+_UNDERSCORED = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?")
+_NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_YAML11_BOOLS = {
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+    "on", "On", "ON", "off", "Off", "OFF",
+}  # fmt: skip
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class Document:
+    """A loaded file: its plain data plus where each value and key stood."""
+
+    file: str
+    data: Any
+    sha256: str = ""
+    value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of `path`, or of its nearest located parent."""
+        path = tuple(path)
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        while path not in self.value_marks and path:
+            path = path[:-1]
+        return self.value_marks.get(path, (1, 1))
+
+    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
+        line, column = self.locate(path, key=key)
+        return Problem(self.file, line, column, message)
+
+    def get(self, path: Path_) -> Any:
+        value = self.data
+        for part in path:
+            value = value[part]
+        return value
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _Composer(yaml.SafeLoader):
+    """PyYAML's safe loader, used only to compose nodes, refusing anchors, aliases and tags."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, "aliases (*name) are not allowed; write the value out in full")
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(event.start_mark, "anchors (&name) are not allowed; write each value out in full")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise _Refused(event.start_mark, f"explicit tags ({tag}) are not allowed")
+        return super().compose_node(parent, index)
+
+
+def read_document(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
+    """Read and convert one file. Returns (document, problems); document is None if unusable."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(display, 0, 0, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (5 MiB)")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, 0, 0, f"cannot read file: {exc.strerror or exc}")]
+    text, problem = _decode(raw, display)
+    if problem:
+        return None, [problem]
+    doc, problems = parse_text(text, display)
+    if doc is not None:
+        doc.sha256 = hashlib.sha256(raw).hexdigest()
+    return doc, problems
+
+
+def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
+    try:
+        root = yaml.compose(text, Loader=_Composer)
+    except _Refused as exc:
+        return None, [Problem(display, exc.mark.line + 1, exc.mark.column + 1, exc.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        return None, [Problem(display, line, column, f"not valid YAML: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, 0, 0, f"not valid YAML: {exc}")]
+    except RecursionError:
+        return None, [Problem(display, 0, 0, "nesting is too deep")]
+    if root is None:
+        return None, [Problem(display, 0, 0, "file is empty; expected a mapping that starts with `schema:`")]
+    doc = Document(display, None)
+    problems: list[Problem] = []
+    try:
+        doc.data = _convert(root, (), doc, problems)
+    except RecursionError:
+        return None, [Problem(display, 0, 0, "nesting is too deep")]
+    if not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "the top level must be a mapping (key: value lines) that starts with `schema:`"))
+    return (None if problems else doc), problems
+
+
+def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", Problem(display, 0, 0, "file is UTF-16; save it as UTF-8")
+    if b"\x00" in raw:
+        return "", Problem(display, 0, 0, "file contains NUL bytes; expected a UTF-8 text file")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return "", Problem(display, line, column, "file is not valid UTF-8 text; save it as UTF-8")
+
+
+def _convert(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> Any:
+    doc.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is not None:  # quoted or block scalar: always text
+            return node.value
+        value, message = resolve_plain(node.value)
+        if message:
+            problems.append(doc.problem(path, message))
+        return value
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(child, path + (i,), doc, problems) for i, child in enumerate(node.value)]
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key_path_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem(doc.file, *key_path_mark, "a key must be plain text"))
+            continue
+        key = key_node.value
+        if key in mapping:
+            first = doc.key_marks[path + (key,)][0]
+            problems.append(Problem(doc.file, *key_path_mark, f"duplicate key '{key}' (first given on line {first})"))
+            continue
+        doc.key_marks[path + (key,)] = key_path_mark
+        mapping[key] = _convert(value_node, path + (key,), doc, problems)
+    return mapping
+
+
+def resolve_plain(text: str) -> tuple[Any, str | None]:
+    """Type of an unquoted scalar, YAML 1.2 style, refusing what YAML 1.1 reads differently."""
+    if text in _NULLS:
+        return None, None
+    if text in _BOOLS:
+        return _BOOLS[text], None
+    if text in _YAML11_BOOLS:
+        return text, (
+            f"'{text}' is ambiguous (YAML 1.1 reads it as a boolean); "
+            "write true or false, or quote it if it is text"
+        )
+    if _INT.fullmatch(text):
+        if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+            return text, f"number {text} is too large"
+        return int(text), None
+    if _LEADING_ZERO.fullmatch(text):
+        return text, f"'{text}' has a leading zero (YAML 1.1 reads it as octal); write it without, or quote it"
+    if _NON_DECIMAL_BASE.fullmatch(text):
+        return text, f"'{text}' is not a decimal number; write numbers in base 10, or quote it if it is text"
+    if _SEXAGESIMAL.fullmatch(text):
+        return text, f"'{text}' would be read as a base-60 number by YAML 1.1; quote it if it is text"
+    if _NOT_FINITE.fullmatch(text):
+        return text, f"'{text}' is not a finite number"
+    if _DECIMAL.fullmatch(text):
+        value = Decimal(text)
+        if value and abs(value.adjusted()) > MAX_DECIMAL_EXPONENT:
+            return text, f"number {text} is out of range"
+        return value, None
+    if _UNDERSCORED.fullmatch(text) and "_" in text:
+        return text, f"'{text}': write numbers without '_' separators"
+    if _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text), None
+        except ValueError:
+            return text, f"'{text}' is not a valid date (expected YYYY-MM-DD)"
+    return text, None

@@ -1,0 +1,72 @@
+"""Derived metrics per bid (DESIGN §3), exact.
+
+Counts and sums are exact integers/decimals; every division is rounded once to the
+rubric's `metric_places`, and the rounded value is the one the scoring uses and the
+report prints — so an auditor can redo each score from the printed numbers.
+A metric a bid cannot define (no clusters, no figure at the precision) is None.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from bideval.decimals import round_to
+from bideval.fields import METRICS
+from bideval.model.bid import Bid, Cluster
+from bideval.model.catalog import Catalog
+from bideval.model.rubric import Rubric
+
+Metrics = dict[str, Decimal | None]
+
+
+def compute_metrics(bid: Bid, rubric: Rubric, catalog: Catalog) -> Metrics:
+    places, mode = rubric.rounding.metric_places, rubric.rounding.mode
+
+    def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+        if not denominator:
+            return None
+        return round_to(Fraction(numerator) / Fraction(denominator), places, mode)
+
+    metrics: Metrics = dict.fromkeys(METRICS)
+    deadline, start = rubric.service_deadline, bid.schedule.service_start
+    if deadline is not None and start is not None:
+        metrics["in_service_by"] = Decimal((deadline - start).days)
+    clusters = bid.clusters
+    if not clusters:
+        return metrics
+
+    def gpus(selected: list[Cluster]) -> int:
+        return sum(c.nodes * c.gpus_per_node for c in selected)
+
+    public = [c for c in clusters if c.use == "public"]
+    total_gpus, public_gpus = gpus(clusters), gpus(public)
+    metrics.update(
+        total_gpus=Decimal(total_gpus),
+        public_gpus=Decimal(public_gpus),
+        public_gpu_share=ratio(public_gpus, total_gpus),
+        largest_cluster_nodes=Decimal(max(c.nodes for c in clusters)),
+        largest_cluster_gpus=Decimal(max(c.nodes * c.gpus_per_node for c in clusters)),
+        liquid_cooled_share=ratio(gpus([c for c in clusters if c.cooling == "liquid"]), total_gpus),
+        domestic_server_share=ratio(gpus([c for c in clusters if c.domestic_server]), total_gpus),
+    )
+    entries = [catalog.gpus.get(c.gpu) for c in clusters]
+    if all(entries):
+        watts = sum(c.nodes * c.gpus_per_node * e.tdp_w for c, e in zip(clusters, entries))  # type: ignore[union-attr]
+        metrics["estimated_it_power_mw"] = Decimal(watts) / 1_000_000
+    if rubric.compute is None:
+        return metrics
+    figures = [getattr(e.tflops, rubric.compute.precision) if e else None for e in entries]
+    if any(f is None for f in figures):
+        return metrics
+    pflops = [c.nodes * c.gpus_per_node * f / 1000 for c, f in zip(clusters, figures)]  # exact decimals
+    total_pf = sum(pflops, Decimal(0))
+    public_pf = sum((pf for c, pf in zip(clusters, pflops) if c.use == "public"), Decimal(0))
+    metrics.update(
+        total_pflops=total_pf,
+        price_per_pflops=ratio(bid.price, total_pf),
+        public_pflops=public_pf,
+        public_pflops_share=ratio(public_pf, total_pf),
+        price_per_public_pflops=ratio(bid.price, public_pf),
+    )
+    return metrics

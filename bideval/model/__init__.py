@@ -1,0 +1,1 @@
+"""Input models (pydantic v2, strict, unknown keys forbidden)."""

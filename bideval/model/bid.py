@@ -1,0 +1,81 @@
+"""Bid file `bideval/bid/v1` (DESIGN §2.2)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from bideval.model.common import Count, Day, LabelIn, Money, Number, PositiveNumber, Share, Slug, Strict, Text
+
+BID_SCHEMA = "bideval/bid/v1"
+
+
+class Member(Strict):
+    name: LabelIn
+    role: Text | None = None
+    share: Share
+
+
+class Bidder(Strict):
+    id: Slug
+    name: LabelIn
+    main_site_country: Text | None = None
+    gpuaas_in_service: bool | None = None
+    consortium: list[Member] = []
+
+    @field_validator("consortium")
+    @classmethod
+    def _shares_sum_to_one(cls, members: list[Member]) -> list[Member]:
+        if members and sum(m.share for m in members) != 1:
+            total = sum(m.share for m in members)
+            raise ValueError(f"consortium shares must add up to 1, they add up to {total}")
+        return members
+
+
+class Cluster(Strict):
+    id: Text
+    gpu: Text
+    nodes: Count
+    gpus_per_node: Count
+    use: Literal["public", "own"]
+    cooling: Literal["liquid", "air"]
+    server: Literal["dgx", "hgx", "oem"] | None = None
+    domestic_server: bool = False
+
+
+class Datacenter(Strict):
+    name: Text | None = None
+    region: Text | None = None
+    capital_region: bool | None = None
+    power_mw: PositiveNumber | None = None
+    pue: Number | None = Field(default=None, ge=1)
+    tenure: Literal["owned", "leased", "contracted"] | None = None
+
+
+class Schedule(Strict):
+    service_start: Day | None = None
+
+
+class Financing(Strict):
+    committed: Money | None = None
+
+
+class Bid(Strict):
+    schema_id: Literal["bideval/bid/v1"] = Field(alias="schema")
+    bidder: Bidder
+    price: Money
+    clusters: list[Cluster] = []
+    datacenter: Datacenter = Datacenter()
+    schedule: Schedule = Schedule()
+    financing: Financing = Financing()
+    facts: dict[Slug, Number | bool] = {}
+
+    @field_validator("clusters")
+    @classmethod
+    def _cluster_ids_unique(cls, clusters: list[Cluster]) -> list[Cluster]:
+        seen = [c.id for c in clusters]
+        dupes = sorted({i for i in seen if seen.count(i) > 1})
+        if dupes:
+            raise ValueError(f"cluster ids must be unique; repeated: {', '.join(dupes)}")
+        return clusters

@@ -1,0 +1,84 @@
+"""Types shared by the input models: labels, exact numbers, dates, ids."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+class Strict(BaseModel):
+    model_config = STRICT
+
+
+def _to_decimal(value: Any) -> Any:
+    # The YAML reader gives int or Decimal; never accept float, bool or text for a number.
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise ValueError(f"expected a number, got {_describe(value)}")
+    return Decimal(value) if isinstance(value, int) else value
+
+
+def _to_date(value: Any) -> Any:
+    if isinstance(value, str):  # JSON has no date type
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a date YYYY-MM-DD, got '{value}'") from None
+    if not isinstance(value, date):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {_describe(value)}")
+    return value
+
+
+def _to_label(value: Any) -> Any:
+    return {"ko": value, "en": value} if isinstance(value, str) else value
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, str):
+        return f"text '{value[:40]}'"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return repr(value)
+
+
+def _positive(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise ValueError(f"must be greater than 0, got {value}")
+    return value
+
+
+def _share(value: Decimal) -> Decimal:
+    if not Decimal(0) <= value <= Decimal(1):
+        raise ValueError(f"must be between 0 and 1, got {value}")
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(_to_decimal)]
+PositiveNumber = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_positive)]
+Share = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_share)]
+Day = Annotated[date, BeforeValidator(_to_date)]
+Money = Annotated[int, Field(gt=0)]
+Count = Annotated[int, Field(gt=0)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class Label(Strict):
+    """A human label: plain text (used for both languages) or `{ko, en}`."""
+
+    ko: Text
+    en: Text
+
+    def text(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
+LabelIn = Annotated[Label, BeforeValidator(_to_label)]

@@ -1,0 +1,209 @@
+"""Rubric file `bideval/rubric/v1` (DESIGN §2.1).
+
+The model checks what one node can check alone (a method has its parameters, a gate's
+operator fits its value). Checks that need the whole tree or the bid schema — points
+adding up, ids unique, metric names known — live in `bideval.load.rubric_checks`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from bideval.model.catalog import Precision
+from bideval.model.common import Day, LabelIn, Money, Number, PositiveNumber, Share, Slug, Strict, Text
+
+RUBRIC_SCHEMA = "bideval/rubric/v1"
+
+Method = Literal["ratio_to_best", "linear", "bands", "boolean", "korean_price", "judged"]
+GateOp = Literal["eq", "ne", "ge", "gt", "le", "lt", "in", "true"]
+
+# Which optional criterion keys each method needs (required) and accepts (allowed).
+METHOD_PARAMS: dict[str, tuple[set[str], set[str]]] = {
+    "ratio_to_best": ({"metric", "better"}, set()),
+    "linear": ({"metric", "zero_at", "full_at"}, set()),
+    "bands": ({"metric", "bands"}, set()),
+    "boolean": (set(), {"metric", "field"}),
+    "korean_price": ({"metric", "estimated_price"}, set()),
+    "judged": (set(), {"scale"}),
+}
+_PARAM_KEYS = ("metric", "field", "better", "zero_at", "full_at", "bands", "estimated_price", "scale")
+
+
+class Rounding(Strict):
+    places: int = Field(default=4, ge=0, le=10)
+    mode: Literal["half_up", "half_even", "down"] = "half_up"
+    metric_places: int = Field(default=6, ge=0, le=12)
+
+
+class Compute(Strict):
+    precision: Precision
+
+
+class Gate(Strict):
+    id: Slug
+    label: LabelIn
+    field: Text
+    op: GateOp
+    value: Number | bool | Text | list[Number | Text] | None = None
+
+    @model_validator(mode="after")
+    def _op_fits_value(self) -> Gate:
+        v = self.value
+        if self.op == "true" and v is not None:
+            raise ValueError("op 'true' takes no value (the field itself must be true)")
+        if self.op == "in" and not (isinstance(v, list) and v):
+            raise ValueError("op 'in' needs a non-empty list as value")
+        if self.op in ("ge", "gt", "le", "lt") and not isinstance(v, Decimal):
+            raise ValueError(f"op '{self.op}' needs a number as value")
+        if self.op in ("eq", "ne") and (v is None or isinstance(v, list)):
+            raise ValueError(f"op '{self.op}' needs a single value (number, text or true/false)")
+        return self
+
+
+class Band(Strict):
+    at_least: Number | None = None
+    at_most: Number | None = None
+    ratio: Share
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Band:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("a band needs exactly one of at_least or at_most")
+        return self
+
+
+class Criterion(Strict):
+    id: Slug
+    label: LabelIn
+    points: PositiveNumber
+    min_ratio: Share | None = None
+    children: list[Criterion] | None = None
+    method: Method | None = None
+    metric: Text | None = None
+    field: Text | None = None
+    better: Literal["lower", "higher"] | None = None
+    zero_at: Number | None = None
+    full_at: Number | None = None
+    bands: list[Band] | None = None
+    estimated_price: Money | None = None
+    scale: Literal["percent", "points"] | None = None
+
+    @model_validator(mode="after")
+    def _method_has_its_parameters(self) -> Criterion:
+        given = {k for k in _PARAM_KEYS if getattr(self, k) is not None}
+        if self.children is not None:
+            if self.method is not None or given:
+                raise ValueError("a criterion has either children or a method, not both")
+            if not self.children:
+                raise ValueError("children must not be empty")
+            return self
+        if self.method is None:
+            raise ValueError("a criterion without children needs a method")
+        required, allowed = METHOD_PARAMS[self.method]
+        missing = sorted(required - given)
+        extra = sorted(given - required - allowed)
+        if missing:
+            raise ValueError(f"method '{self.method}' needs: {', '.join(missing)}")
+        if extra:
+            raise ValueError(f"method '{self.method}' does not take: {', '.join(extra)}")
+        if self.method == "boolean" and len(given & {"metric", "field"}) != 1:
+            raise ValueError("method 'boolean' needs exactly one of metric or field")
+        if self.method == "linear" and self.zero_at == self.full_at:
+            raise ValueError("zero_at and full_at must differ")
+        if self.method == "bands" and not self.bands:
+            raise ValueError("bands must not be empty")
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.children is None
+
+    @property
+    def source(self) -> str | None:
+        """The metric or bid field a computed method reads."""
+        return self.metric or self.field
+
+    def walk(self):
+        yield self
+        for child in self.children or ():
+            yield from child.walk()
+
+
+class Panel(Strict):
+    drop_highest: int = Field(default=1, ge=0)
+    drop_lowest: int = Field(default=1, ge=0)
+    when_at_least: int = Field(default=5, ge=1)
+    spread_warning: Share = Decimal("0.4")
+
+
+class TechnicalThreshold(Strict):
+    criteria: list[Slug] = Field(min_length=1)
+    min_ratio: Share
+
+
+class Thresholds(Strict):
+    technical: TechnicalThreshold | None = None
+    budget: Money | None = None
+
+
+class Ranking(Strict):
+    tie_break: list[Slug] = []
+
+
+class Award(Strict):
+    mode: Literal["single", "multiple"] = "single"
+    min_valid_bids: int = Field(default=1, ge=1)
+    sole_bid: Literal["negotiate", "fail"] = "fail"
+    budget: Money | None = None
+    max_winners: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _multiple_only_settings(self) -> Award:
+        if self.mode == "single" and (self.budget is not None or self.max_winners is not None):
+            raise ValueError("budget and max_winners apply only to mode: multiple")
+        return self
+
+
+class Rubric(Strict):
+    schema_id: Literal["bideval/rubric/v1"] = Field(alias="schema")
+    id: Slug
+    title: LabelIn
+    issuer: LabelIn
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    evaluation_date: Day
+    service_deadline: Day | None = None
+    compute: Compute | None = None
+    rounding: Rounding = Rounding()
+    eligibility: list[Gate] = []
+    criteria: list[Criterion] = Field(min_length=1)
+    panel: Panel = Panel()
+    thresholds: Thresholds = Thresholds()
+    ranking: Ranking = Ranking()
+    award: Award = Award()
+
+    def nodes(self):
+        """Every criterion, parents before children, in rubric order."""
+        for top in self.criteria:
+            yield from top.walk()
+
+    def leaves(self) -> list[Criterion]:
+        return [c for c in self.nodes() if c.is_leaf]
+
+    def judged(self) -> list[Criterion]:
+        return [c for c in self.leaves() if c.method == "judged"]
+
+    def node(self, criterion_id: str) -> Criterion:
+        return next(c for c in self.nodes() if c.id == criterion_id)
+
+    @property
+    def total_points(self) -> Decimal:
+        return sum((c.points for c in self.criteria), Decimal(0))
+
+
+def gate_value_repr(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -1,0 +1,1 @@
+"""Renderers: each takes a `Result` and returns bytes or text. They compute nothing new."""

@@ -1,0 +1,26 @@
+"""`bideval catalog`: the GPU catalog as a table."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from bideval.model.catalog import PRECISIONS, Catalog
+
+
+def render_catalog(catalog: Catalog, console: Console, precision: str | None = None) -> None:
+    shown = [precision] if precision else list(PRECISIONS)
+    table = Table(title="GPU catalog — dense peak TFLOPS per GPU (no sparsity)", title_justify="left")
+    table.add_column("id")
+    table.add_column("name")
+    for p in shown:
+        table.add_column(p, justify="right")
+    table.add_column("mem GB", justify="right")
+    table.add_column("TDP W", justify="right")
+    table.add_column("source")
+    for gpu_id, gpu in sorted(catalog.gpus.items()):
+        figures = [getattr(gpu.tflops, p) for p in shown]
+        name = gpu.name + (" (uncertain)" if gpu.uncertain else "")
+        table.add_row(gpu_id, name, *[f"{f:,}" if f is not None else "–" for f in figures],
+                      str(gpu.memory_gb), f"{gpu.tdp_w:,}", gpu.source)  # fmt: skip
+    console.print(table)

@@ -1,0 +1,164 @@
+"""The `Result` of an evaluation: every intermediate value, immutable.
+
+Renderers read only this. It round-trips through results.json (DESIGN §4): decimals
+are written as strings, so `Result.model_validate_json(text)` gives back the same values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bideval.model.common import Label
+
+RESULTS_SCHEMA = "bideval/results/v1"
+Status = Literal["selected", "eligible", "below_threshold", "excluded"]
+Scalar = Decimal | bool | str | int | None
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class InputFile(Frozen):
+    role: Literal["rubric", "bid", "scores", "catalog"]
+    name: str
+    sha256: str
+
+
+class CriterionInfo(Frozen):
+    """A rubric node as the report explains it."""
+
+    id: str
+    parent: str | None
+    depth: int
+    label: Label
+    points: Decimal
+    method: str | None  # None for a parent (sum of children)
+    source: str | None  # metric or bid field the method reads
+    formula: Label | None
+    min_ratio: Decimal | None
+
+
+class Evaluator(Frozen):
+    id: str
+    name: Label
+    conflicts: list[str]
+
+
+class GateCheck(Frozen):
+    id: str
+    label: Label
+    field: str
+    op: str
+    value: Scalar | list[Scalar]
+    actual: Scalar  # None: the bid does not state it (the gate fails)
+    passed: bool
+
+
+class PanelScore(Frozen):
+    evaluator: str
+    score: Decimal | None
+    status: Literal["kept", "dropped_high", "dropped_low", "conflict"]
+
+
+class PanelDetail(Frozen):
+    scale: Literal["percent", "points"]
+    trimmed: bool
+    mean: Decimal
+    spread: Decimal
+    scores: list[PanelScore]
+
+
+class CriterionScore(Frozen):
+    id: str
+    inputs: dict[str, Scalar]  # the working: value, best, lowest, …
+    ratio: Decimal | None  # share of the points, shown to the rubric's metric places
+    score: Decimal
+    panel: PanelDetail | None = None
+    meets_minimum: bool | None = None  # None when the node has no min_ratio
+
+
+class Technical(Frozen):
+    criteria: list[str]
+    score: Decimal
+    maximum: Decimal
+    required: Decimal
+    passed: bool
+
+
+class Reason(Frozen):
+    """Why a bid is not ranked or not selected: a code plus the facts (renderers word it)."""
+
+    code: Literal["gate_failed", "below_minimum", "below_technical", "over_budget", "not_selected_budget",
+                  "not_selected_rank", "failed_tender", "tie_unresolved"]  # fmt: skip
+    subject: str | None = None  # gate or criterion id
+    actual: Scalar = None
+    required: Scalar = None
+
+
+class BidResult(Frozen):
+    bidder_id: str
+    name: Label
+    file: str
+    price: int
+    gates: list[GateCheck]
+    metrics: dict[str, Decimal | None]
+    criteria: list[CriterionScore]  # in rubric order; empty when a gate failed
+    categories: dict[str, Decimal]  # top-level criterion id → score
+    technical: Technical | None
+    within_budget: bool | None
+    total: Decimal | None
+    status: Status
+    rank: int | None
+    rank_decided_by: str | None  # "total", a tie-break key, or None (unranked or tied on every key)
+    reasons: list[Reason]
+
+
+class Outcome(Frozen):
+    kind: Literal["awarded", "negotiation", "failed_tender", "tie_unresolved"]
+    winners: list[str]
+    valid_bids: int
+    tied: list[str]  # bidders a lot must decide between (tie_unresolved)
+
+
+class Warning(Frozen):
+    code: Literal["panel_spread", "tie_unresolved", "uncertain_gpu_figure"]
+    bidder: str | None = None
+    criterion: str | None = None
+    detail: dict[str, Scalar | list[str]] = {}
+
+
+class RubricInfo(Frozen):
+    id: str
+    title: Label
+    issuer: Label
+    currency: str
+    evaluation_date: date
+    precision: str | None
+    total_points: Decimal
+    rounding: dict[str, Any]
+    panel: dict[str, Any]
+    thresholds: dict[str, Any]
+    tie_break: list[str]
+    award: dict[str, Any]
+    criteria: list[CriterionInfo]
+
+
+class Result(Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+    schema_id: Literal["bideval/results/v1"] = Field(default=RESULTS_SCHEMA, alias="schema")
+    tool_version: str
+    rubric: RubricInfo
+    inputs: list[InputFile]
+    evaluators: list[Evaluator]
+    bids: list[BidResult]  # ranked bids first, in rank order, then the rest by bidder id
+    outcome: Outcome
+    warnings: list[Warning]
+
+    def bid(self, bidder_id: str) -> BidResult:
+        return next(b for b in self.bids if b.bidder_id == bidder_id)

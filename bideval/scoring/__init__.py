@@ -1,0 +1,1 @@
+"""Pure scoring: methods, the evaluator panel, gates, and the criteria tree."""
