@@ -58,6 +58,14 @@ def _fail(problems: list) -> None:
     raise typer.Exit(1)
 
 
+def _console():  # noqa: ANN202
+    """Standard output; wide enough for the tables when it is a pipe or a file, not a terminal."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=120)
+
+
 def _load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None):  # noqa: ANN202
     from bideval.errors import InputError
     from bideval.load.inputs import load_inputs
@@ -84,8 +92,6 @@ def evaluate_command(
     """Evaluate the bids in BIDS_DIR against RUBRIC: print the ranking and write results."""
     _check_lang(lang)
     chosen = _parse_formats(formats)
-    from rich.console import Console
-
     from bideval.output import write_outputs
     from bideval.render.console import render_console
 
@@ -94,7 +100,7 @@ def evaluate_command(
     problems = write_outputs(result, target, chosen, lang=lang, force=force)
     if problems:
         _fail(problems)
-    console = Console(highlight=False)
+    console = _console()
     render_console(result, console, lang)
     for name in chosen:
         console.print(f"wrote {target / ('results.json' if name == 'json' else name)}")
@@ -120,15 +126,13 @@ def catalog_command(
     precision: Annotated[Optional[str], typer.Option("--precision", help="Show only this precision.")] = None,
 ) -> None:
     """List the GPU catalog: dense TFLOPS per precision, memory, power and source."""
-    from rich.console import Console
-
     from bideval.model.catalog import PRECISIONS
     from bideval.render.catalog import render_catalog
 
     if precision is not None and precision not in PRECISIONS:
         raise typer.BadParameter(f"'{precision}' is not one of: {', '.join(PRECISIONS)}", param_hint="--precision")
     inputs_catalog = _load_catalog(catalog)
-    render_catalog(inputs_catalog, Console(highlight=False), precision)
+    render_catalog(inputs_catalog, _console(), precision)
 
 
 def _load_catalog(path: Path | None):  # noqa: ANN202

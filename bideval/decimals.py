@@ -32,3 +32,8 @@ def round_to(value: Exact, places: int, mode: str = "half_up") -> Decimal:
 
 def clamp(value: Fraction, low: Fraction = Fraction(0), high: Fraction = Fraction(1)) -> Fraction:
     return max(low, min(high, value))
+
+
+def plain(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation: 3345.20 → 3345.2, 1E+3 → 1000."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

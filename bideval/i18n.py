@@ -10,7 +10,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rank": {"ko": "순위", "en": "Rank"},
     "bidder": {"ko": "입찰자", "en": "Bidder"},
     "technical": {"ko": "기술", "en": "Technical"},
-    "price": {"ko": "입찰가격", "en": "Price"},
+    "price": {"ko": "입찰가격", "en": "Bid price"},
     "total": {"ko": "총점", "en": "Total"},
     "status": {"ko": "상태", "en": "Status"},
     "status.selected": {"ko": "선정", "en": "selected"},
@@ -43,13 +43,15 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "Unresolved tie: {bidders} — decide by lot"},
     "warning.uncertain_gpu_figure": {"ko": "{bidder}: 출처마다 성능 수치가 다른 GPU ({gpus})",
                                      "en": "{bidder}: GPU figures vary between sources ({gpus})"},
+    "decided_by": {"ko": "총점 동점 — 동점 처리 기준 '{key}'으로 순위 결정",
+                   "en": "tied on total — rank decided by tie-break '{key}'"},
     "not_stated": {"ko": "미기재", "en": "not stated"},
     "warnings": {"ko": "경고", "en": "Warnings"},
     "outcome": {"ko": "결과", "en": "Outcome"},
 }
 
 
-def t(key: str, lang: str, **params: Any) -> str:
-    """The message `key` in `lang`, with `{params}` filled in."""
-    text = MESSAGES[key][lang]
+def t(message: str, lang: str, **params: Any) -> str:
+    """The `message` in `lang`, with `{params}` filled in."""
+    text = MESSAGES[message][lang]
     return text.format(**params) if params else text

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from bideval.decimals import round_to
+from bideval.decimals import plain, round_to
 from bideval.fields import METRICS
 from bideval.model.bid import Bid, Cluster
 from bideval.model.catalog import Catalog
@@ -53,15 +53,15 @@ def compute_metrics(bid: Bid, rubric: Rubric, catalog: Catalog) -> Metrics:
     entries = [catalog.gpus.get(c.gpu) for c in clusters]
     if all(entries):
         watts = sum(c.nodes * c.gpus_per_node * e.tdp_w for c, e in zip(clusters, entries))  # type: ignore[union-attr]
-        metrics["estimated_it_power_mw"] = Decimal(watts) / 1_000_000
+        metrics["estimated_it_power_mw"] = plain(Decimal(watts) / 1_000_000)
     if rubric.compute is None:
         return metrics
     figures = [getattr(e.tflops, rubric.compute.precision) if e else None for e in entries]
     if any(f is None for f in figures):
         return metrics
     pflops = [c.nodes * c.gpus_per_node * f / 1000 for c, f in zip(clusters, figures)]  # exact decimals
-    total_pf = sum(pflops, Decimal(0))
-    public_pf = sum((pf for c, pf in zip(clusters, pflops) if c.use == "public"), Decimal(0))
+    total_pf = plain(sum(pflops, Decimal(0)))
+    public_pf = plain(sum((pf for c, pf in zip(clusters, pflops) if c.use == "public"), Decimal(0)))
     metrics.update(
         total_pflops=total_pf,
         price_per_pflops=ratio(bid.price, total_pf),

@@ -68,10 +68,10 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
             problems.append(Problem(str(bids_dir), 0, 0, "no bid files (*.yaml, *.yml, *.json) in this folder"))
     if rubric is not None:
         problems += checks.check_rubric(rubric, rubric_source.doc)
-    if rubric is not None and catalog is not None and not problems:
+    if rubric is not None and catalog is not None and bids_dir is not None and not problems:
         problems += checks.check_bids(rubric, catalog, [(b, s.doc) for b, s in bids])
         problems += checks.check_panel(rubric, [b for b, _ in bids], [(p, s.doc) for p, s in panel],
-                                       str(bids_dir / SCORES_DIR) if bids_dir else "")  # fmt: skip
+                                       str(bids_dir / SCORES_DIR))  # fmt: skip
     if problems:
         raise InputError(problems)
     assert rubric is not None and rubric_source is not None and catalog is not None

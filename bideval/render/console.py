@@ -15,29 +15,11 @@ STATUS_STYLE = {"selected": "bold green", "eligible": "green", "below_threshold"
 
 
 def render_console(result: Result, console: Console, lang: str = "ko") -> None:
-    rubric = result.rubric
-    table = Table(title=f"{rubric.title.text(lang)} — {rubric.evaluation_date.isoformat()}", title_justify="left")
-    table.add_column(t("rank", lang), justify="right")
-    table.add_column(t("bidder", lang))
-    for top in (c for c in rubric.criteria if c.parent is None):
-        table.add_column(f"{top.label.text(lang)}\n({top.points})", justify="right")
-    has_technical = bool(rubric.thresholds.get("technical"))
-    if has_technical:
-        table.add_column(t("technical", lang), justify="right")
-    table.add_column(f"{t('price', lang)} ({rubric.currency})", justify="right")
-    table.add_column(f"{t('total', lang)}\n({rubric.total_points})", justify="right")
-    table.add_column(t("status", lang))
-    for bid in result.bids:
-        row = [str(bid.rank) if bid.rank else "–", bid.name.text(lang)]
-        row += [str(bid.categories.get(c.id, "–")) for c in rubric.criteria if c.parent is None]
-        if has_technical:
-            row.append(str(bid.technical.score) if bid.technical else "–")
-        row += [f"{bid.price:,}", str(bid.total) if bid.total is not None else "–"]
-        row.append(Text(t(f"status.{bid.status}", lang), style=STATUS_STYLE[bid.status]))
-        table.add_row(*row)
-    console.print(table)
+    console.print(ranking_table(result, lang))
     console.print(f"[bold]{t('outcome', lang)}:[/bold] {outcome_text(result, lang)}")
     for bid in result.bids:
+        if bid.rank_decided_by not in (None, "total"):
+            console.print(f"  {bid.name.text(lang)}: {t('decided_by', lang, key=bid.rank_decided_by)}", style="dim")
         for reason in bid.reasons:
             if reason.code not in ("not_selected_rank",):
                 console.print(f"  {bid.name.text(lang)}: {reason_text(reason, lang)}", style="dim")
@@ -45,6 +27,33 @@ def render_console(result: Result, console: Console, lang: str = "ko") -> None:
         console.print(f"[bold yellow]{t('warnings', lang)}:[/bold yellow]")
         for warning in result.warnings:
             console.print(f"  • {warning_text(warning, result, lang)}", style="yellow")
+
+
+def ranking_table(result: Result, lang: str) -> Table:
+    rubric = result.rubric
+    categories = [c for c in rubric.criteria if c.parent is None]
+    technical = rubric.thresholds.get("technical")
+    # A technical column that repeats a single category adds nothing.
+    show_technical = bool(technical) and technical["criteria"] not in ([c.id] for c in categories)
+    table = Table(title=f"{rubric.title.text(lang)} — {rubric.evaluation_date.isoformat()}", title_justify="left")
+    table.add_column(t("rank", lang), justify="right", no_wrap=True)
+    table.add_column(t("bidder", lang), no_wrap=True)
+    for top in categories:
+        table.add_column(f"{top.label.text(lang)} ({top.points})", justify="right", min_width=8)
+    if show_technical:
+        table.add_column(t("technical", lang), justify="right", min_width=8)
+    table.add_column(f"{t('total', lang)} ({rubric.total_points})", justify="right", min_width=8)
+    table.add_column(f"{t('price', lang)} ({rubric.currency})", justify="right", no_wrap=True)
+    table.add_column(t("status", lang), no_wrap=True)
+    for bid in result.bids:
+        row = [str(bid.rank) if bid.rank else "–", bid.name.text(lang)]
+        row += [str(bid.categories.get(c.id, "–")) for c in categories]
+        if show_technical:
+            row.append(str(bid.technical.score) if bid.technical else "–")
+        row += [str(bid.total) if bid.total is not None else "–", f"{bid.price:,}"]
+        row.append(Text(t(f"status.{bid.status}", lang), style=STATUS_STYLE[bid.status]))
+        table.add_row(*row)
+    return table
 
 
 def outcome_text(result: Result, lang: str) -> str:
@@ -65,9 +74,10 @@ def reason_text(reason: Reason, lang: str) -> str:
 
 def warning_text(warning: Warning, result: Result, lang: str) -> str:
     names = {b.bidder_id: b.name.text(lang) for b in result.bids}
+    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
     detail = {k: ", ".join(names.get(x, x) for x in v) if isinstance(v, list) else v for k, v in warning.detail.items()}
     return t(f"warning.{warning.code}", lang, bidder=names.get(warning.bidder or "", ""),
-             criterion=warning.criterion or "", **detail)  # fmt: skip
+             criterion=labels.get(warning.criterion or "", ""), **detail)  # fmt: skip
 
 
 def _show(value: Any, lang: str) -> str:

@@ -1,0 +1,155 @@
+"""End-to-end: the CLI on both bundled programmes (DESIGN §5)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import KR, NIPA, RUBRICS, SAMPLES, run
+
+
+def _evaluate(rubric, bids, out, *extra):
+    result = run("evaluate", rubric, bids, "--out", out, *extra)
+    assert result.exit_code == 0, result.output
+    return result, json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_nipa_sample_ranks_and_selects_within_budget(tmp_path):
+    result, data = _evaluate(*NIPA, tmp_path / "out")
+    ranked = [(b["rank"], b["bidder_id"], b["status"]) for b in data["bids"]]
+    assert ranked == [
+        (1, "hanbit-cloud", "selected"),
+        (2, "gaon-ai", "selected"),
+        (3, "saebyeok-tech", "selected"),
+        (None, "jangteo-market", "excluded"),
+    ]
+    assert data["outcome"]["kind"] == "awarded"
+    newcomer = data["bids"][3]
+    assert [g["id"] for g in newcomer["gates"] if not g["passed"]] == ["gpuaas-in-service"]
+    assert newcomer["criteria"] == []
+    assert "한빛클라우드" in result.stdout and "선정" in result.stdout
+
+
+def test_nipa_price_per_pflops_matches_hand_computation(tmp_path):
+    """BRIEF §3 dense BF16: B200 2,250 TFLOPS, H200 989 TFLOPS per GPU.
+
+    saebyeok-tech: (255 + 95) nodes × 8 H200 = 2,800 × 0.989 PF = 2,769.2 PF;
+    32 nodes × 8 B200 = 256 × 2.25 PF = 576 PF; total 3,345.2 PF.
+    KRW 266,672,000,000 ÷ 3,345.2 = 79,717,804.615568… → 79,717,804.615569 (6 places, half-up).
+    gaon-ai: 2,424 × 2.25 = 5,454 PF; 266,640,000,000 ÷ 5,454 = 48,888,888.888889 (the best).
+    hanbit-cloud: 7,656 × 2.25 = 17,226 PF; 857,472,000,000 ÷ 17,226 = 49,777,777.777778.
+    """
+    _, data = _evaluate(*NIPA, tmp_path / "out")
+    bids = {b["bidder_id"]: b for b in data["bids"]}
+    assert bids["saebyeok-tech"]["metrics"]["total_pflops"] == "3345.2"
+    assert bids["saebyeok-tech"]["metrics"]["price_per_pflops"] == "79717804.615569"
+    assert bids["gaon-ai"]["metrics"]["price_per_pflops"] == "48888888.888889"
+    assert bids["hanbit-cloud"]["metrics"]["price_per_pflops"] == "49777777.777778"
+    # ratio_to_best, lower: 15 × 48,888,888.888889 ÷ 49,777,777.777778 = 14.732142857… → 14.7321
+    price_perf = next(c for c in bids["hanbit-cloud"]["criteria"] if c["id"] == "price-performance")
+    assert price_perf["score"] == "14.7321"
+    # public share of PF: (510 + 255) × 8 × 2.25 = 13,770 of 17,226 PF = 0.799373…
+    assert bids["hanbit-cloud"]["metrics"]["public_pflops_share"] == "0.799373"
+
+
+def test_kr_sample_tie_on_total_is_broken_by_technical_score(tmp_path):
+    """Brief §2: order by total; a tie goes to the higher technical score.
+
+    alpha-soft: technical 72, price 20 × 900,000,000 ÷ 1,000,000,000 = 18 → total 90.
+    beta-systems: technical 70, lowest price → 20 → total 90. Alpha ranks first.
+    delta-info: technical 65 < 68 (85% of 80) → below_threshold, not ranked.
+    """
+    result, data = _evaluate(*KR, tmp_path / "out", "--lang", "en")
+    bids = {b["bidder_id"]: b for b in data["bids"]}
+    assert (bids["alpha-soft"]["total"], bids["beta-systems"]["total"]) == ("90.0000", "90.0000")
+    assert (bids["alpha-soft"]["rank"], bids["beta-systems"]["rank"]) == (1, 2)
+    assert bids["alpha-soft"]["rank_decided_by"] == "technical"
+    assert bids["delta-info"]["status"] == "below_threshold"
+    assert bids["delta-info"]["rank"] is None
+    assert data["outcome"] == {"kind": "awarded", "winners": ["alpha-soft"], "valid_bids": 4, "tied": []}
+    assert "Alpha Soft" in result.stdout
+
+
+@pytest.mark.parametrize("rubric", sorted(RUBRICS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_rubric_evaluates_its_sample(rubric, tmp_path):
+    bids = SAMPLES / rubric.stem
+    assert bids.is_dir(), f"no sample bids for {rubric.name}"
+    _, data = _evaluate(rubric, bids, tmp_path / "out")
+    assert data["rubric"]["id"] == rubric.stem
+    assert any(b["status"] == "selected" for b in data["bids"])
+
+
+def test_results_json_is_byte_identical_across_runs_and_folders(tmp_path):
+    _evaluate(*NIPA, tmp_path / "a")
+    _evaluate(*NIPA, tmp_path / "b" / "deeper")
+    first = (tmp_path / "a" / "results.json").read_bytes()
+    assert first == (tmp_path / "b" / "deeper" / "results.json").read_bytes()
+    assert str(tmp_path).encode() not in first  # no machine paths in the results
+
+
+def test_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path / "out"
+    _evaluate(*NIPA, out)
+    (out / "results.json").write_text("keep me", encoding="utf-8")
+    refused = run("evaluate", *NIPA, "--out", out)
+    assert refused.exit_code == 1
+    assert "--force" in refused.stderr
+    assert (out / "results.json").read_text(encoding="utf-8") == "keep me"
+    _evaluate(*NIPA, out, "--force")
+    assert (out / "results.json").read_text(encoding="utf-8") != "keep me"
+
+
+def test_default_output_folder_is_out_rubric_id(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("evaluate", *NIPA)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "nipa-gpu-2025" / "results.json").is_file()
+
+
+def test_validate_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("validate", *KR)
+    assert result.exit_code == 0, result.output
+    assert "5 bid(s), 7 evaluator(s)" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+    assert run("validate", NIPA[0]).exit_code == 0
+
+
+def test_catalog_lists_dense_figures():
+    result = run("catalog", "--precision", "fp64")
+    assert result.exit_code == 0
+    assert "b300" in result.stdout and "1.25" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["evaluate", *NIPA, "--lang", "fr"], ["evaluate", *NIPA, "--format", "docx"], ["catalog", "--precision", "fp16"],
+     ["frobnicate"]],
+    ids=["bad-lang", "bad-format", "bad-precision", "unknown-command"],
+)
+def test_usage_errors_exit_2(args, tmp_path):
+    assert run(*args).exit_code == 2
+
+
+def test_help_imports_no_heavy_renderers():
+    """DESIGN §5: `bideval --help` must not import WeasyPrint or openpyxl (nor pydantic)."""
+    code = (
+        "import sys\n"
+        "from bideval.cli import app\n"
+        "try:\n    app(['--help'], prog_name='bideval')\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'weasyprint', 'openpyxl', 'pydantic'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_totals_are_sums_of_rounded_parts(tmp_path):
+    _, data = _evaluate(*NIPA, tmp_path / "out")
+    for bid in data["bids"]:
+        if bid["total"] is None:
+            continue
+        assert Decimal(bid["total"]) == sum(Decimal(v) for v in bid["categories"].values())

@@ -1,0 +1,97 @@
+"""round_to: exact rounding of exact values (DESIGN §2.1 `rounding`: places + mode, default half-up).
+
+Every expected value below is worked by hand. Sources of the rules:
+- half_up = 사사오입 (Korean public-procurement rounding, brief §2: "Rounded at the 5th decimal
+  (4 places kept)"): a half rounds away from zero.
+- half_even = banker's rounding (IEEE 754 / Python `decimal.ROUND_HALF_EVEN`): a half rounds to
+  the even neighbour.
+- down = 절사 (truncation toward zero, like `decimal.ROUND_DOWN`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from bideval.decimals import clamp, round_to
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "mode", "expected"),
+    [
+        # half_up: exact halves go away from zero.
+        (Fraction(5, 2), 0, "half_up", "3"),  # 2.5 → 3
+        (Fraction(-5, 2), 0, "half_up", "-3"),  # −2.5 → −3 (away from zero, not toward +∞)
+        (Decimal("0.5"), 0, "half_up", "1"),
+        (Decimal("-0.5"), 0, "half_up", "-1"),
+        (Decimal("1.00005"), 4, "half_up", "1.0001"),  # 5th decimal exactly 5 → up
+        (Decimal("-1.00005"), 4, "half_up", "-1.0001"),
+        (Decimal("1.000049999"), 4, "half_up", "1.0000"),  # just under a half → down
+        (Decimal("2.675"), 2, "half_up", "2.68"),  # the float 2.675 is 2.67499…; exact decimal is a half
+        # half_even: a half goes to the even neighbour.
+        (Fraction(5, 2), 0, "half_even", "2"),  # 2.5 → 2 (2 is even)
+        (Fraction(7, 2), 0, "half_even", "4"),  # 3.5 → 4 (4 is even)
+        (Fraction(-5, 2), 0, "half_even", "-2"),
+        (Fraction(-7, 2), 0, "half_even", "-4"),
+        (Decimal("1.00005"), 4, "half_even", "1.0000"),  # 1.0000|5 → last kept digit 0 is even → stays
+        (Decimal("1.00015"), 4, "half_even", "1.0002"),  # 1.0001|5 → 1 is odd → up to 2
+        (Decimal("1.000051"), 4, "half_even", "1.0001"),  # more than a half → up, whatever the parity
+        # down: truncation toward zero, for both signs.
+        (Decimal("2.9999"), 0, "down", "2"),
+        (Decimal("-2.9999"), 0, "down", "-2"),  # toward zero, not toward −∞
+        (Fraction(2, 3), 4, "down", "0.6666"),
+        (Fraction(-2, 3), 4, "down", "-0.6666"),
+        # Non-terminating fractions.
+        (Fraction(2, 3), 4, "half_up", "0.6667"),  # 0.6666|66… → up
+        (Fraction(-2, 3), 4, "half_up", "-0.6667"),
+        (Fraction(1, 3), 4, "half_up", "0.3333"),  # 0.3333|33… → down
+        (Fraction(256, 3), 4, "half_up", "85.3333"),  # 85.3333|33…
+        # Integers keep the requested number of places.
+        (18, 4, "half_up", "18.0000"),
+        (7, 0, "down", "7"),
+    ],
+)
+def test_round_to_hand_worked(value, places, mode, expected):
+    result = round_to(value, places, mode)
+    assert isinstance(result, Decimal)
+    assert result == Decimal(expected)
+    # The exponent is the number of places asked for, so "18.0000" prints as such.
+    assert str(result) == expected
+
+
+def test_default_mode_is_half_up():
+    """DESIGN §2.1: rounding mode defaults to half-up. 0.125 to 2 places → 0.13."""
+    assert round_to(Decimal("0.125"), 2) == Decimal("0.13")
+
+
+def test_small_negative_rounds_to_plain_zero():
+    """−0.1 to 0 places → 0 in every mode; the result prints as "0", never "-0"."""
+    for mode in ("half_up", "half_even", "down"):
+        assert str(round_to(Fraction(-1, 10), 0, mode)) == "0"
+
+
+def test_no_float_precision_loss_on_large_money():
+    """Exactness beyond the 53-bit float mantissa (≈ 15–16 significant digits).
+
+    12,345,678,901,234,567,890.125 has 23 significant digits; as a float it would already be
+    12345678901234567168. Exact half-up to 2 places: …890.125 → …890.13.
+    1,459,000,000,000 / 13,136 (brief §1: KRW 1.459 trillion for 13,136 GPUs):
+    13,136 × 111,068,818 = 1,458,999,993,248; remainder 6,752; 6,752 / 13,136 = 0.51400…
+    → 111,068,818.514007… → 4 places half-up 111,068,818.5140.
+    """
+    assert round_to(Decimal("12345678901234567890.125"), 2) == Decimal("12345678901234567890.13")
+    assert round_to(Fraction(1_459_000_000_000, 13_136), 4) == Decimal("111068818.5140")
+
+
+def test_unknown_mode_is_rejected():
+    with pytest.raises(ValueError):
+        round_to(Decimal("1.5"), 0, "ceiling")
+
+
+def test_clamp_to_unit_interval():
+    """decimals.clamp keeps a ratio within [0, 1] (DESIGN §2.1 linear: "clamped to [0, points]")."""
+    assert clamp(Fraction(-1, 6)) == 0
+    assert clamp(Fraction(7, 6)) == 1
+    assert clamp(Fraction(1, 2)) == Fraction(1, 2)
