@@ -6,17 +6,36 @@ are written as strings, so `Result.model_validate_json(text)` gives back the sam
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from bideval.model.common import Label
 
 RESULTS_SCHEMA = "bideval/results/v1"
 Status = Literal["selected", "eligible", "below_threshold", "excluded"]
-Scalar = Decimal | bool | str | int | None
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _revive_decimal(value: Any) -> Any:
+    # results.json writes decimals as strings; read them back as Decimal so a reloaded
+    # Result renders to the same bytes.
+    return Decimal(value) if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value) else value
+
+
+def _revive_nested(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _revive_nested(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive_nested(v) for v in value]
+    return _revive_decimal(value)
+
+
+Settings = Annotated[dict[str, Any], BeforeValidator(_revive_nested)]  # a rubric section, as given
+Scalar = Annotated[Decimal | bool | int | str | None, BeforeValidator(_revive_decimal)]
 
 
 class Frozen(BaseModel):
@@ -140,11 +159,11 @@ class RubricInfo(Frozen):
     evaluation_date: date
     precision: str | None
     total_points: Decimal
-    rounding: dict[str, Any]
-    panel: dict[str, Any]
-    thresholds: dict[str, Any]
+    rounding: Settings
+    panel: Settings
+    thresholds: Settings
     tie_break: list[str]
-    award: dict[str, Any]
+    award: Settings
     criteria: list[CriterionInfo]
 
 
