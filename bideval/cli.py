@@ -50,10 +50,11 @@ def _parse_formats(text: str | None) -> list[str]:
 def _fail(problems: list) -> None:
     """Print every problem, then exit 1 (no traceback, nothing written)."""
     from rich.console import Console
+    from rich.markup import escape
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for problem in problems:
-        err.print(f"[red]error:[/red] {problem}", markup=True)
+    for problem in problems:  # problem text quotes the inputs: never read it as markup
+        err.print(f"[red]error:[/red] {escape(str(problem))}")
     err.print(f"{len(problems)} problem(s); nothing was written.")
     raise typer.Exit(1)
 

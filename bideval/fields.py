@@ -59,6 +59,18 @@ def field_kind(name: str) -> Kind | None:
     return None
 
 
+def bid_paths(model: type[BaseModel] = Bid, prefix: str = "") -> list[str]:
+    """Every scalar bid path a rubric may name (for suggestions)."""
+    paths = []
+    for name, info in model.model_fields.items():
+        annotation = _unwrap(info.annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            paths += bid_paths(annotation, f"{prefix}{name}.")
+        elif _kind_of(annotation) and name != "schema_id":
+            paths.append(prefix + name)
+    return paths
+
+
 def field_value(bid: Bid, metrics: dict[str, Any], name: str) -> Any:
     """Value of a metric or bid path for one bid; None when the bid does not state it."""
     if name in METRICS:

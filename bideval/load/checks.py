@@ -3,10 +3,11 @@ the catalog, and the panel's score files against the rubric and the bids."""
 
 from __future__ import annotations
 
+import difflib
 from decimal import Decimal
 
 from bideval.errors import Problem
-from bideval.fields import NEEDS_DEADLINE, NEEDS_PRECISION, field_kind
+from bideval.fields import METRICS, NEEDS_DEADLINE, NEEDS_PRECISION, bid_paths, field_kind
 from bideval.load.strict_yaml import Document
 from bideval.model.bid import Bid
 from bideval.model.catalog import Catalog
@@ -35,6 +36,8 @@ def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
     paths = criterion_paths(rubric)
     seen: set[str] = set()
     for criterion, path in _walk_with_paths(rubric):
+        own = criterion.problems()
+        problems += [doc.problem(path, f"criterion '{criterion.id}': {message}") for message in own]
         if criterion.id in seen:
             problems.append(doc.problem(path + ("id",), f"criterion id '{criterion.id}' is used more than once"))
         seen.add(criterion.id)
@@ -43,13 +46,15 @@ def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
             if total != criterion.points:
                 problems.append(doc.problem(path + ("points",), f"criterion '{criterion.id}' has {criterion.points} "
                                             f"points but its children add up to {total}"))  # fmt: skip
-        elif criterion.source is not None:
+        elif criterion.source is not None and not own:
             problems += _check_source(rubric, criterion, doc, path)
     gate_ids = [g.id for g in rubric.eligibility]
     for i, gate in enumerate(rubric.eligibility):
         if gate_ids.index(gate.id) != i:
             problems.append(doc.problem(("eligibility", i, "id"), f"gate id '{gate.id}' is used more than once"))
-        problems += _check_gate(rubric, gate, doc, ("eligibility", i))
+        where = ("eligibility", i, "value" if "value" in doc.get(("eligibility", i)) else "op")
+        own = [doc.problem(where, f"gate '{gate.id}': {m}") for m in gate.problems()]
+        problems += own or _check_gate(rubric, gate, doc, ("eligibility", i))
     technical = rubric.thresholds.technical
     if technical:
         for i, cid in enumerate(technical.criteria):
@@ -87,13 +92,17 @@ def _check_source(rubric: Rubric, c: Criterion, doc: Document, path: tuple) -> l
     kind = field_kind(name)
     where = path + (key,)
     if kind is None:
-        return [doc.problem(where, f"'{name}' is neither a metric nor a bid field (see `bideval catalog --help` "
-                            "and the README for the list)")]  # fmt: skip
+        return [doc.problem(where, f"'{name}' is neither a metric nor a bid field{_suggest(name)}")]
     wanted = "bool" if c.method == "boolean" else "number"
     if kind not in (wanted, "any"):
         return [doc.problem(where, f"method '{c.method}' needs a {'true/false' if wanted == 'bool' else 'numeric'} "
                             f"{key}; '{name}' is {kind}")]  # fmt: skip
     return _needs_settings(rubric, name, doc, where)
+
+
+def _suggest(name: str) -> str:
+    close = difflib.get_close_matches(name, [*METRICS, *bid_paths()], n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else " (the README lists the metrics)"
 
 
 def _needs_settings(rubric: Rubric, name: str, doc: Document, where: tuple) -> list[Problem]:
@@ -107,7 +116,7 @@ def _needs_settings(rubric: Rubric, name: str, doc: Document, where: tuple) -> l
 def _check_gate(rubric: Rubric, gate: Gate, doc: Document, path: tuple) -> list[Problem]:
     kind = field_kind(gate.field)
     if kind is None:
-        return [doc.problem(path + ("field",), f"'{gate.field}' is neither a metric nor a bid field")]
+        return [doc.problem(path + ("field",), f"'{gate.field}' is neither a metric nor a bid field{_suggest(gate.field)}")]
     values = gate.value if isinstance(gate.value, list) else [gate.value]
     fits = {
         "number": lambda v: isinstance(v, Decimal),
@@ -132,7 +141,11 @@ def check_bids(rubric: Rubric, catalog: Catalog, bids: list[tuple[Bid, Document]
         if bidder in first_file:
             problems.append(doc.problem(("bidder", "id"), f"bidder id '{bidder}' is also used by {first_file[bidder]}"))
         first_file.setdefault(bidder, doc.file)
+        cluster_ids: list[str] = []
         for i, cluster in enumerate(bid.clusters):
+            if cluster.id in cluster_ids:
+                problems.append(doc.problem(("clusters", i, "id"), f"cluster id '{cluster.id}' is used more than once"))
+            cluster_ids.append(cluster.id)
             gpu = catalog.gpus.get(cluster.gpu)
             where = ("clusters", i, "gpu")
             if gpu is None:
@@ -145,10 +158,9 @@ def check_bids(rubric: Rubric, catalog: Catalog, bids: list[tuple[Bid, Document]
 
 
 def check_panel(
-    rubric: Rubric, bids: list[Bid], panel: list[tuple[Scores, Document]], scores_dir: str
+    rubric: Rubric, bidder_ids: list[str], panel: list[tuple[Scores, Document]], scores_dir: str
 ) -> list[Problem]:
     judged = {c.id: c for c in rubric.judged()}
-    bidder_ids = [b.bidder.id for b in bids]
     if judged and not panel:
         return [Problem(scores_dir, 0, 0, f"the rubric has judged criteria ({', '.join(judged)}) but there are "
                         "no score files here")]  # fmt: skip
@@ -197,7 +209,7 @@ def _check_one_sheet(scores: Scores, doc: Document, judged: dict[str, Criterion]
             continue
         missing = [cid for cid in judged if cid not in scores.scores.get(bidder, {})]
         if missing:
-            where = ("scores", bidder) if bidder in scores.scores else ("scores",)
-            problems.append(doc.problem(where, f"evaluator '{evaluator}' gave no score for bidder '{bidder}' on: "
-                                        f"{', '.join(missing)}"))  # fmt: skip
+            listed = bidder in scores.scores
+            problems.append(doc.problem(("scores", bidder) if listed else ("scores",), f"evaluator '{evaluator}' "
+                                        f"gave no score for bidder '{bidder}' on: {', '.join(missing)}", key=listed))  # fmt: skip
     return problems

@@ -12,7 +12,7 @@ from pathlib import Path
 from bideval.errors import InputError, Problem
 from bideval.load import checks
 from bideval.load.strict_yaml import Document, read_document
-from bideval.load.validate import validate
+from bideval.load.validate import M, validate
 from bideval.model.bid import BID_SCHEMA, Bid
 from bideval.model.catalog import CATALOG_SCHEMA, Catalog
 from bideval.model.rubric import RUBRIC_SCHEMA, Rubric
@@ -51,14 +51,15 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
     rubric, rubric_source = _load(rubric_path, str(rubric_path), "rubric", rubric_path.name, Rubric,
                                   RUBRIC_SCHEMA, problems)  # fmt: skip
     catalog, catalog_sources = _load_catalog(catalog_path, problems)
-    bids, panel = [], []
+    bids, panel, bidder_ids = [], [], []
     if bids_dir is not None:
         if not bids_dir.is_dir():
             raise InputError([Problem(str(bids_dir), 0, 0, "not a folder of bid files")])
         for path in _input_files(bids_dir):
-            loaded = _load(path, str(path), "bid", path.name, Bid, BID_SCHEMA, problems)
-            if loaded[0] is not None:
-                bids.append(loaded)
+            bid, source = _load(path, str(path), "bid", path.name, Bid, BID_SCHEMA, problems)
+            if bid is not None:
+                bids.append((bid, source))
+            bidder_ids += _bidder_id(bid, source)
         for path in _input_files(bids_dir / SCORES_DIR):
             name = f"{SCORES_DIR}/{path.name}"
             loaded = _load(path, str(path), "scores", name, Scores, SCORES_SCHEMA, problems)
@@ -68,9 +69,9 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
             problems.append(Problem(str(bids_dir), 0, 0, "no bid files (*.yaml, *.yml, *.json) in this folder"))
     if rubric is not None:
         problems += checks.check_rubric(rubric, rubric_source.doc)
-    if rubric is not None and catalog is not None and bids_dir is not None and not problems:
+    if rubric is not None and catalog is not None and bids_dir is not None:
         problems += checks.check_bids(rubric, catalog, [(b, s.doc) for b, s in bids])
-        problems += checks.check_panel(rubric, [b for b, _ in bids], [(p, s.doc) for p, s in panel],
+        problems += checks.check_panel(rubric, bidder_ids, [(p, s.doc) for p, s in panel],
                                        str(bids_dir / SCORES_DIR))  # fmt: skip
     if problems:
         raise InputError(problems)
@@ -83,6 +84,16 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
         bids=tuple(sorted(bids, key=lambda pair: pair[0].bidder.id)),
         panel=tuple(sorted(panel, key=lambda pair: pair[0].evaluator.id)),
     )
+
+
+def _bidder_id(bid: Bid | None, source: Source | None) -> list[str]:
+    """The bidder id of a bid file, even of one with problems (so its scores are not 'unknown')."""
+    if bid is not None:
+        return [bid.bidder.id]
+    data = source.doc.data if source else None
+    bidder = data.get("bidder") if isinstance(data, dict) else None
+    found = bidder.get("id") if isinstance(bidder, dict) else None
+    return [found] if isinstance(found, str) else []
 
 
 def load_catalog(user_path: Path | None = None) -> Catalog:
@@ -100,14 +111,19 @@ def _input_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
 
 
-def _load(path, display, role, name, model, schema, problems):  # noqa: ANN001 - internal helper
+def _load(
+    path: Path, display: str, role: str, name: str, model: type[M], schema: str, problems: list[Problem]
+) -> tuple[M | None, Source | None]:
+    """Read and validate one file, adding its problems; the model is None if it has any."""
     doc, found = read_document(path, display)
     problems += found
     if doc is None:
         return None, None
-    value, found = validate(doc, model, schema)
-    problems += found
-    return value, Source(role, name, doc)
+    value, invalid = validate(doc, model, schema)
+    # A value the reader already refused (e.g. `yes`) would be reported twice.
+    seen = {(p.line, p.column) for p in found}
+    problems += [p for p in invalid if (p.line, p.column) not in seen]
+    return (value if not found else None), Source(role, name, doc)
 
 
 def _load_catalog(user_path: Path | None, problems: list[Problem]) -> tuple[Catalog | None, list[Source]]:

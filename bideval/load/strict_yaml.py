@@ -101,7 +101,10 @@ class _Composer(yaml.SafeLoader):
 
 
 def read_document(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
-    """Read and convert one file. Returns (document, problems); document is None if unusable."""
+    """Read and convert one file. Returns (document, problems); document is None if unusable.
+
+    A document may come back *with* problems (an ambiguous scalar, a duplicate key): it is
+    still usable for finding further problems, never for evaluating."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -142,7 +145,10 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
         return None, [Problem(display, 0, 0, "nesting is too deep")]
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), "the top level must be a mapping (key: value lines) that starts with `schema:`"))
-    return (None if problems else doc), problems
+        return None, problems
+    # Scalar problems leave the structure intact: return the document so that its other
+    # problems are found in the same run.
+    return doc, problems
 
 
 def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ValidationError
 
 from bideval.errors import Problem
 from bideval.load.strict_yaml import Document, Path_
+from bideval.model.common import PATTERN_HINTS
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -65,13 +66,19 @@ def _message(error: dict, path: Path_) -> str:
     if kind == "extra_forbidden":
         return f"unknown key '{loc[-1]}'"
     message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind == "string_pattern_mismatch":
+        message = PATTERN_HINTS.get(error.get("ctx", {}).get("pattern", ""), message)
+    if kind in ("int_type", "int_from_float"):
+        message = "expected a whole number"
     value = error.get("input")
-    if kind.endswith("_type") or kind in ("literal_error", "string_pattern_mismatch", "enum"):
+    if "got" not in message and kind != "value_error":
         if isinstance(value, str):
             message += f" (got '{value[:60]}')"
         elif isinstance(value, bool) or value is None:
             message += f" (got {str(value).lower() if value is not None else 'nothing'})"
-        elif not isinstance(value, (dict, list)):
+        elif isinstance(value, (dict, list)):
+            message += f" (got {'a mapping' if isinstance(value, dict) else 'a list'})"
+        else:
             message += f" (got {value})"
     return message
 

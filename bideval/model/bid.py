@@ -70,12 +70,3 @@ class Bid(Strict):
     schedule: Schedule = Schedule()
     financing: Financing = Financing()
     facts: dict[Slug, Number | bool] = {}
-
-    @field_validator("clusters")
-    @classmethod
-    def _cluster_ids_unique(cls, clusters: list[Cluster]) -> list[Cluster]:
-        seen = [c.id for c in clusters]
-        dupes = sorted({i for i in seen if seen.count(i) > 1})
-        if dupes:
-            raise ValueError(f"cluster ids must be unique; repeated: {', '.join(dupes)}")
-        return clusters

@@ -67,7 +67,13 @@ Share = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_share)]
 Day = Annotated[date, BeforeValidator(_to_date)]
 Money = Annotated[int, Field(gt=0)]
 Count = Annotated[int, Field(gt=0)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+PATTERN_HINTS = {
+    SLUG_PATTERN: "expected an id: up to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit",
+    CURRENCY_PATTERN: "expected a three-letter ISO 4217 currency code such as KRW",
+}
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from bideval.model.catalog import Precision
-from bideval.model.common import Day, LabelIn, Money, Number, PositiveNumber, Share, Slug, Strict, Text
+from bideval.model.common import CURRENCY_PATTERN, Day, LabelIn, Money, Number, PositiveNumber, Share, Slug, Strict, Text
 
 RUBRIC_SCHEMA = "bideval/rubric/v1"
 
@@ -49,18 +49,18 @@ class Gate(Strict):
     op: GateOp
     value: Number | bool | Text | list[Number | Text] | None = None
 
-    @model_validator(mode="after")
-    def _op_fits_value(self) -> Gate:
+    def problems(self) -> list[str]:
+        """Whether the operator fits the value (checked with the whole rubric, see load.checks)."""
         v = self.value
         if self.op == "true" and v is not None:
-            raise ValueError("op 'true' takes no value (the field itself must be true)")
+            return ["op 'true' takes no value (the field itself must be true)"]
         if self.op == "in" and not (isinstance(v, list) and v):
-            raise ValueError("op 'in' needs a non-empty list as value")
+            return ["op 'in' needs a non-empty list as value"]
         if self.op in ("ge", "gt", "le", "lt") and not isinstance(v, Decimal):
-            raise ValueError(f"op '{self.op}' needs a number as value")
+            return [f"op '{self.op}' needs a number as value"]
         if self.op in ("eq", "ne") and (v is None or isinstance(v, list)):
-            raise ValueError(f"op '{self.op}' needs a single value (number, text or true/false)")
-        return self
+            return [f"op '{self.op}' needs a single value (number, text or true/false)"]
+        return []
 
 
 class Band(Strict):
@@ -91,31 +91,29 @@ class Criterion(Strict):
     estimated_price: Money | None = None
     scale: Literal["percent", "points"] | None = None
 
-    @model_validator(mode="after")
-    def _method_has_its_parameters(self) -> Criterion:
+    def problems(self) -> list[str]:
+        """This node's own consistency: children or a method with its parameters."""
         given = {k for k in _PARAM_KEYS if getattr(self, k) is not None}
         if self.children is not None:
             if self.method is not None or given:
-                raise ValueError("a criterion has either children or a method, not both")
-            if not self.children:
-                raise ValueError("children must not be empty")
-            return self
+                return ["a criterion has either children or a method, not both"]
+            return [] if self.children else ["children must not be empty"]
         if self.method is None:
-            raise ValueError("a criterion without children needs a method")
+            return ["a criterion without children needs a method"]
         required, allowed = METHOD_PARAMS[self.method]
         missing = sorted(required - given)
         extra = sorted(given - required - allowed)
         if missing:
-            raise ValueError(f"method '{self.method}' needs: {', '.join(missing)}")
+            return [f"method '{self.method}' needs: {', '.join(missing)}"]
         if extra:
-            raise ValueError(f"method '{self.method}' does not take: {', '.join(extra)}")
+            return [f"method '{self.method}' does not take: {', '.join(extra)}"]
         if self.method == "boolean" and len(given & {"metric", "field"}) != 1:
-            raise ValueError("method 'boolean' needs exactly one of metric or field")
+            return ["method 'boolean' needs exactly one of metric or field"]
         if self.method == "linear" and self.zero_at == self.full_at:
-            raise ValueError("zero_at and full_at must differ")
+            return ["zero_at and full_at must differ"]
         if self.method == "bands" and not self.bands:
-            raise ValueError("bands must not be empty")
-        return self
+            return ["bands must not be empty"]
+        return []
 
     @property
     def is_leaf(self) -> bool:
@@ -172,7 +170,7 @@ class Rubric(Strict):
     id: Slug
     title: LabelIn
     issuer: LabelIn
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    currency: str = Field(pattern=CURRENCY_PATTERN)
     evaluation_date: Day
     service_deadline: Day | None = None
     compute: Compute | None = None
