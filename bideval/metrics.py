@@ -8,7 +8,7 @@ A metric a bid cannot define (no clusters, no figure at the precision) is None.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from bideval.decimals import plain, round_to
@@ -16,6 +16,7 @@ from bideval.fields import METRICS
 from bideval.model.bid import Bid, Cluster
 from bideval.model.catalog import Catalog
 from bideval.model.rubric import Rubric
+from bideval.result import ClusterWorking
 
 Metrics = dict[str, Decimal | None]
 
@@ -53,15 +54,12 @@ def compute_metrics(bid: Bid, rubric: Rubric, catalog: Catalog) -> Metrics:
     entries = [catalog.gpus.get(c.gpu) for c in clusters]
     if all(entries):
         watts = sum(c.nodes * c.gpus_per_node * e.tdp_w for c, e in zip(clusters, entries))  # type: ignore[union-attr]
-        metrics["estimated_it_power_mw"] = plain(Decimal(watts) / 1_000_000)
-    if rubric.compute is None:
+        metrics["estimated_it_power_mw"] = plain(Decimal(watts).scaleb(-6))
+    working = cluster_working(bid, rubric, catalog)
+    if any(w.pflops is None for w in working):
         return metrics
-    figures = [getattr(e.tflops, rubric.compute.precision) if e else None for e in entries]
-    if any(f is None for f in figures):
-        return metrics
-    pflops = [c.nodes * c.gpus_per_node * f / 1000 for c, f in zip(clusters, figures)]  # exact decimals
-    total_pf = plain(sum(pflops, Decimal(0)))
-    public_pf = plain(sum((pf for c, pf in zip(clusters, pflops) if c.use == "public"), Decimal(0)))
+    total_pf = plain(sum((w.pflops for w in working), Decimal(0)))  # type: ignore[misc]
+    public_pf = plain(sum((w.pflops for w in working if w.use == "public"), Decimal(0)))  # type: ignore[misc]
     metrics.update(
         total_pflops=total_pf,
         price_per_pflops=ratio(bid.price, total_pf),
@@ -70,3 +68,17 @@ def compute_metrics(bid: Bid, rubric: Rubric, catalog: Catalog) -> Metrics:
         price_per_public_pflops=ratio(bid.price, public_pf),
     )
     return metrics
+
+
+def cluster_working(bid: Bid, rubric: Rubric, catalog: Catalog) -> list[ClusterWorking]:
+    """Each cluster's GPUs and petaflops at the rubric's precision (exact: GPUs × TFLOPS ÷ 1000)."""
+    rows = []
+    for c in bid.clusters:
+        gpu = catalog.gpus.get(c.gpu)
+        tflops = getattr(gpu.tflops, rubric.compute.precision) if gpu and rubric.compute else None
+        gpus = c.nodes * c.gpus_per_node
+        with localcontext(prec=80):  # inputs are bounded (see strict_yaml), so this is exact
+            pflops = plain((gpus * tflops).scaleb(-3)) if tflops is not None else None
+        rows.append(ClusterWorking(id=c.id, gpu=c.gpu, gpus=gpus, use=c.use, cooling=c.cooling, tflops=tflops,
+                                   pflops=pflops))  # fmt: skip
+    return rows

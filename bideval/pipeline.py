@@ -6,6 +6,7 @@ Pure: it reads the loaded inputs and returns a new immutable Result.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bideval import __version__
@@ -13,12 +14,12 @@ from bideval.errors import InputError
 from bideval.fields import NEEDS_PRECISION
 from bideval.load.checks import largest_items
 from bideval.load.inputs import Inputs
-from bideval.metrics import compute_metrics
+from bideval.metrics import cluster_working, compute_metrics
 from bideval.model.rubric import Criterion, Rubric
 from bideval.rank import Candidate, Decision, decide, rank
 from bideval.result import (
-    BidResult, CriterionInfo, CriterionScore, Evaluator, InputFile, Outcome, Reason, Result, RubricInfo,
-    Technical, Warning,
+    BidResult, CriterionInfo, CriterionScore, Evaluator, GateCheck, InputFile, Outcome, Reason, Result,
+    ResultWarning, RubricInfo, Technical,
 )  # fmt: skip
 from bideval.scoring.criteria import score_bids
 from bideval.scoring.gates import check_gates
@@ -37,23 +38,21 @@ def evaluate(inputs: Inputs) -> Result:
         docs = {bid.bidder.id: source.doc for bid, source in inputs.bids}
         raise InputError([docs[u.bidder].problem(u.path, u.message) for u in unscorable])
 
-    partial = {}
-    for bid in bids:
-        bidder = bid.bidder.id
-        partial[bidder] = _judge_bid(rubric, bid.price, gates[bidder], scores.get(bidder, []))
-    eligible = [b for b in bids if partial[b.bidder.id]["status"] == "eligible"]
-    placed = rank([Candidate(b.bidder.id, b.price, _keys(rubric, partial[b.bidder.id])) for b in eligible])
+    standings = {b.bidder.id: _standing(rubric, b.price, gates[b.bidder.id], scores.get(b.bidder.id, [])) for b in bids}
+    eligible = [b for b in bids if standings[b.bidder.id].status == "eligible"]
+    placed = rank([Candidate(b.bidder.id, b.price, _keys(rubric, standings[b.bidder.id])) for b in eligible])
     decision = decide(placed, rubric.award)
     keys = ["total", *rubric.ranking.tie_break]
     results = []
     for bid, source in inputs.bids:
-        bidder, info = bid.bidder.id, partial[bid.bidder.id]
+        bidder, standing = bid.bidder.id, standings[bid.bidder.id]
         place = next((p for p in placed if p.bidder == bidder), None)
-        status, reasons = _final_status(info, place is not None, bidder, decision)
+        status, reasons = _final_status(standing, place is not None, bidder, decision)
         results.append(BidResult(
             bidder_id=bidder, name=bid.bidder.name, file=source.name, price=bid.price, gates=gates[bidder],
-            metrics=metrics[bidder], criteria=scores.get(bidder, []), categories=info["categories"],
-            technical=info["technical"], within_budget=info["within_budget"], total=info["total"],
+            clusters=cluster_working(bid, rubric, inputs.catalog), metrics=metrics[bidder],
+            criteria=scores.get(bidder, []), categories=standing.categories,
+            technical=standing.technical, within_budget=standing.within_budget, total=standing.total,
             status=status, rank=place.rank if place else None,
             rank_decided_by=None if place is None or place.tied else keys[min(place.resolved_by, len(keys) - 1)],
             reasons=reasons,
@@ -72,13 +71,25 @@ def evaluate(inputs: Inputs) -> Result:
     )
 
 
-def _judge_bid(rubric: Rubric, price: int, gates: list, criteria: list[CriterionScore]) -> dict:
+@dataclass(frozen=True)
+class Standing:
+    """A bid's position before ranking."""
+
+    status: str  # excluded | below_threshold | eligible
+    reasons: list[Reason]
+    by_id: dict[str, CriterionScore] = field(default_factory=dict)
+    categories: dict[str, Decimal] = field(default_factory=dict)
+    technical: Technical | None = None
+    within_budget: bool | None = None
+    total: Decimal | None = None
+
+
+def _standing(rubric: Rubric, price: int, gates: list[GateCheck], criteria: list[CriterionScore]) -> Standing:
     """Status before ranking: excluded (gate or category minimum), below_threshold, or eligible."""
     reasons = [Reason(code="gate_failed", subject=g.id, actual=g.actual, required=_gate_text(g))
                for g in gates if not g.passed]  # fmt: skip
     if reasons:
-        return {"status": "excluded", "reasons": reasons, "categories": {}, "technical": None,
-                "within_budget": None, "total": None, "by_id": {}}  # fmt: skip
+        return Standing("excluded", reasons)
     by_id = {c.id: c for c in criteria}
     categories = {top.id: by_id[top.id].score for top in rubric.criteria}
     total = sum(categories.values(), Decimal(0))
@@ -96,11 +107,10 @@ def _judge_bid(rubric: Rubric, price: int, gates: list, criteria: list[Criterion
     if status == "eligible" and within_budget is False:
         status = "below_threshold"
         reasons.append(Reason(code="over_budget", actual=price, required=budget))
-    return {"status": status, "reasons": reasons, "categories": categories, "technical": technical,
-            "within_budget": within_budget, "total": total, "by_id": by_id}  # fmt: skip
+    return Standing(status, reasons, by_id, categories, technical, within_budget, total)
 
 
-def _gate_text(gate) -> str:  # noqa: ANN001
+def _gate_text(gate: GateCheck) -> str:
     if gate.op == "true":
         return "true"
     value = gate.value if not isinstance(gate.value, list) else ", ".join(str(v) for v in gate.value)
@@ -117,22 +127,23 @@ def _technical(rubric: Rubric, by_id: dict[str, CriterionScore]) -> Technical | 
     return Technical(criteria=rule.criteria, score=score, maximum=maximum, required=required, passed=score >= required)
 
 
-def _keys(rubric: Rubric, info: dict) -> tuple[Decimal, ...]:
-    keys = [info["total"]]
+def _keys(rubric: Rubric, standing: Standing) -> tuple[Decimal, ...]:
+    """Total, then each tie-break value, for ranking (higher wins)."""
+    keys = [standing.total]
     for entry in rubric.ranking.tie_break:
         if entry == "technical":
-            keys.append(info["technical"].score)
+            keys.append(standing.technical.score)  # type: ignore[union-attr]
         elif entry == "largest_item":
-            keys.append(info["by_id"][largest_items(rubric)[0].id].score)
+            keys.append(standing.by_id[largest_items(rubric)[0].id].score)
         else:
-            keys.append(info["by_id"][entry].score)
-    return tuple(keys)
+            keys.append(standing.by_id[entry].score)
+    return tuple(keys)  # type: ignore[arg-type]
 
 
-def _final_status(info: dict, ranked: bool, bidder: str, decision: Decision) -> tuple[str, list[Reason]]:
-    reasons = list(info["reasons"])
+def _final_status(standing: Standing, ranked: bool, bidder: str, decision: Decision) -> tuple[str, list[Reason]]:
+    reasons = list(standing.reasons)
     if not ranked:
-        return info["status"], reasons
+        return standing.status, reasons
     if bidder in decision.winners:
         return "selected", reasons
     if decision.kind == "failed_tender":
@@ -173,7 +184,7 @@ def _input_files(inputs: Inputs) -> list[InputFile]:
     return [InputFile(role=s.role, name=s.name, sha256=s.sha256) for s in sources]
 
 
-def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> list[Warning]:
+def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> list[ResultWarning]:
     rubric = inputs.rubric
     warnings = []
     for result in results:
@@ -186,14 +197,14 @@ def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> l
                 given = [s for s in score.panel.scores if s.score is not None]
                 high = max(given, key=lambda s: (s.score, s.evaluator)).evaluator
                 low = min(given, key=lambda s: (s.score, s.evaluator)).evaluator
-                warnings.append(Warning(code="panel_spread", bidder=result.bidder_id, criterion=score.id,
+                warnings.append(ResultWarning(code="panel_spread", bidder=result.bidder_id, criterion=score.id,
                                         detail={"spread": score.panel.spread, "limit": limit, "highest": high,
                                                 "lowest": low}))  # fmt: skip
     if decision.tied:
-        warnings.append(Warning(code="tie_unresolved", detail={"bidders": decision.tied}))
+        warnings.append(ResultWarning(code="tie_unresolved", detail={"bidders": decision.tied}))
     uses_precision = any(c.source in NEEDS_PRECISION for c in rubric.leaves())
     for bid, _ in inputs.bids:
         uncertain = sorted({c.gpu for c in bid.clusters if inputs.catalog.gpus[c.gpu].uncertain})
         if uses_precision and uncertain:
-            warnings.append(Warning(code="uncertain_gpu_figure", bidder=bid.bidder.id, detail={"gpus": uncertain}))
+            warnings.append(ResultWarning(code="uncertain_gpu_figure", bidder=bid.bidder.id, detail={"gpus": uncertain}))
     return warnings

@@ -119,12 +119,25 @@ class Reason(Frozen):
     required: Scalar = None
 
 
+class ClusterWorking(Frozen):
+    """One cluster as the petaflop figures were worked out: GPUs × dense TFLOPS ÷ 1000."""
+
+    id: str
+    gpu: str
+    gpus: int
+    use: str
+    cooling: str
+    tflops: Decimal | None  # per GPU at the rubric's precision; None: no figure or no precision
+    pflops: Decimal | None
+
+
 class BidResult(Frozen):
     bidder_id: str
     name: Label
     file: str
     price: int
     gates: list[GateCheck]
+    clusters: list[ClusterWorking]
     metrics: dict[str, Decimal | None]
     criteria: list[CriterionScore]  # in rubric order; empty when a gate failed
     categories: dict[str, Decimal]  # top-level criterion id → score
@@ -144,7 +157,7 @@ class Outcome(Frozen):
     tied: list[str]  # bidders a lot must decide between (tie_unresolved)
 
 
-class Warning(Frozen):
+class ResultWarning(Frozen):
     code: Literal["panel_spread", "tie_unresolved", "uncertain_gpu_figure"]
     bidder: str | None = None
     criterion: str | None = None
@@ -177,7 +190,7 @@ class Result(Frozen):
     evaluators: list[Evaluator]
     bids: list[BidResult]  # ranked bids first, in rank order, then the rest by bidder id
     outcome: Outcome
-    warnings: list[Warning]
+    warnings: list[ResultWarning]
 
     def bid(self, bidder_id: str) -> BidResult:
         return next(b for b in self.bids if b.bidder_id == bidder_id)

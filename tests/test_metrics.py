@@ -18,9 +18,9 @@ from decimal import Decimal
 import pytest
 
 from bideval.load.inputs import load_catalog
+from bideval.metrics import compute_metrics
 from bideval.model.bid import Bid
 from bideval.model.rubric import Rubric
-from bideval.metrics import compute_metrics
 
 D = Decimal
 
@@ -176,9 +176,10 @@ def test_in_service_by_sign(catalog, start, days):
 
 
 def test_in_service_by_needs_both_dates(catalog):
+    """DESIGN §3: days relative to *a rubric deadline*: no start date or no deadline → undefined."""
     assert compute_metrics(bid(N_PRICE, OPERATOR_N), rubric(), catalog)["in_service_by"] is None
-    no_deadline = rubric(deadline=None)
-    assert compute_metrics(bid(N_PRICE, OPERATOR_N, start=date(2025, 12, 1)), no_deadline, catalog)["in_service_by"] is None
+    started = bid(N_PRICE, OPERATOR_N, start=date(2025, 12, 1))
+    assert compute_metrics(started, rubric(deadline=None), catalog)["in_service_by"] is None
 
 
 def test_bid_without_clusters_has_no_gpu_metrics(catalog):

@@ -127,7 +127,8 @@ def test_multiple_award_without_budget_takes_everyone():
 
 
 def test_multiple_award_first_does_not_fit():
-    """Budget 400 < a's 500 → nobody can be taken in rank order → failed_tender, no winners."""
+    """Budget 400 < a's 500 → the 1st does not fit and selection stops there (DESIGN §2.1 "in rank
+    order while the cumulative price fits") → no winner, so the tender fails (failed_tender)."""
     placed = rank([cand("a", 500, 95), cand("b", 300, 90)])
     decision = decide(placed, award(mode="multiple", budget=400))
     assert decision.kind == "failed_tender" and decision.winners == []
@@ -186,6 +187,13 @@ def test_min_valid_bids_no_bids_is_failed_even_with_negotiate():
     """No eligible bid at all: nothing to negotiate with → failed_tender."""
     assert decide([], award(min_valid_bids=2, sole_bid="negotiate")).kind == "failed_tender"
     assert decide([], award()).kind == "failed_tender"
+
+
+def test_min_valid_bids_two_short_is_not_a_sole_bid():
+    """min_valid_bids 3 with 2 eligible bids: not a *sole* bid, so negotiate does not apply
+    → failed_tender (유찰)."""
+    placed = rank([cand("a", 1, 88), cand("b", 1, 80)])
+    assert decide(placed, award(min_valid_bids=3, sole_bid="negotiate")).kind == "failed_tender"
 
 
 def test_min_valid_bids_met():

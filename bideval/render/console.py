@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bideval.i18n import t
-from bideval.result import Reason, Result, Warning
+from bideval.result import Reason, Result, ResultWarning
 
 STATUS_STYLE = {"selected": "bold green", "eligible": "green", "below_threshold": "yellow", "excluded": "red"}
 
@@ -72,7 +72,7 @@ def reason_text(reason: Reason, lang: str) -> str:
              required=_show(reason.required, lang))  # fmt: skip
 
 
-def warning_text(warning: Warning, result: Result, lang: str) -> str:
+def warning_text(warning: ResultWarning, result: Result, lang: str) -> str:
     names = {b.bidder_id: b.name.text(lang) for b in result.bids}
     labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
     detail = {k: ", ".join(names.get(x, x) for x in v) if isinstance(v, list) else v for k, v in warning.detail.items()}
