@@ -14,6 +14,8 @@ Exact = Fraction | Decimal | int
 
 def round_to(value: Exact, places: int, mode: str = "half_up") -> Decimal:
     """Round `value` to `places` decimals. half_up rounds halves away from zero (사사오입)."""
+    if isinstance(value, float):  # a float has already lost the exact value
+        raise TypeError("round_to takes exact values (Fraction, Decimal, int), not float")
     scaled = Fraction(value) * 10**places
     sign = -1 if scaled < 0 else 1
     magnitude = abs(scaled)

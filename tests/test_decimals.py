@@ -95,3 +95,9 @@ def test_clamp_to_unit_interval():
     assert clamp(Fraction(-1, 6)) == 0
     assert clamp(Fraction(7, 6)) == 1
     assert clamp(Fraction(1, 2)) == Fraction(1, 2)
+
+
+def test_round_to_refuses_floats():
+    """2.675 as a float is 2.67499999…; rounding it would print 2.67 where the rubric means 2.68."""
+    with pytest.raises(TypeError):
+        round_to(2.675, 2)
