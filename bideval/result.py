@@ -20,10 +20,17 @@ Status = Literal["selected", "eligible", "below_threshold", "excluded"]
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _revive_decimal(value: Any) -> Any:
-    # results.json writes decimals as strings; read them back as Decimal so a reloaded
-    # Result renders to the same bytes.
-    return Decimal(value) if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value) else value
+    # results.json writes decimals and dates as strings; read them back as such so a
+    # reloaded Result renders to the same bytes.
+    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
+        return Decimal(value)
+    if isinstance(value, str) and _DATE_TEXT.fullmatch(value):
+        return date.fromisoformat(value)
+    return value
 
 
 def _revive_nested(value: Any) -> Any:
@@ -35,7 +42,7 @@ def _revive_nested(value: Any) -> Any:
 
 
 Settings = Annotated[dict[str, Any], BeforeValidator(_revive_nested)]  # a rubric section, as given
-Scalar = Annotated[Decimal | bool | int | str | None, BeforeValidator(_revive_decimal)]
+Scalar = Annotated[Decimal | bool | int | date | str | None, BeforeValidator(_revive_decimal)]
 
 
 class Frozen(BaseModel):

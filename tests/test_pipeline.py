@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
+
 from bideval.load.inputs import load_inputs
 from bideval.pipeline import evaluate
 from bideval.render.json import render_json
@@ -151,3 +153,21 @@ def test_file_order_and_names_do_not_change_the_ranking(tmp_path):
     (bids / "a.json").rename(bids / "zzz-last.json")
     second = evaluate(load_inputs(rubric_path, bids))
     assert [(b.bidder_id, b.rank, b.total) for b in first.bids] == [(b.bidder_id, b.rank, b.total) for b in second.bids]
+
+
+def test_gate_on_a_date_field(tmp_path):
+    """A gate `schedule.service_start le 2025-12-31`: a bid starting in January fails it, with the date kept."""
+    rubric = _rubric(eligibility=[{"id": "in-year", "label": "In service this year", "field": "schedule.service_start",
+                                   "op": "le", "value": "2025-12-31"}])
+    rubric_path, bids = _write(tmp_path, rubric, {"a": 100, "b": 90}, {"e1": {"a": 50, "b": 50}})
+    # JSON has no dates: write the rubric as YAML so the gate value is a date.
+    rubric_path.write_text(yaml.safe_dump(rubric).replace("'2025-12-31'", "2025-12-31"), encoding="utf-8")
+    for bidder, start in (("a", "2025-12-31"), ("b", "2026-01-02")):
+        data = json.loads((bids / f"{bidder}.json").read_text(encoding="utf-8"))
+        data["schedule"] = {"service_start": start}
+        (bids / f"{bidder}.json").write_text(json.dumps(data), encoding="utf-8")
+    result = evaluate(load_inputs(rubric_path, bids))
+    assert result.bid("a").status == "selected"
+    gate = result.bid("b").gates[0]
+    assert (gate.passed, gate.actual.isoformat(), result.bid("b").status) == (False, "2026-01-02", "excluded")
+    assert Result.model_validate_json(render_json(result)) == result

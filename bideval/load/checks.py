@@ -4,6 +4,7 @@ the catalog, and the panel's score files against the rubric and the bids."""
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from decimal import Decimal
 
 from bideval.errors import Problem
@@ -122,7 +123,7 @@ def _check_gate(rubric: Rubric, gate: Gate, doc: Document, path: tuple) -> list[
         "number": lambda v: isinstance(v, Decimal),
         "bool": lambda v: isinstance(v, bool),
         "text": lambda v: isinstance(v, str),
-        "date": lambda v: False,
+        "date": lambda v: isinstance(v, date),
         "any": lambda v: True,
     }[kind]
     if gate.op == "true" and kind not in ("bool", "any"):
@@ -158,8 +159,11 @@ def check_bids(rubric: Rubric, catalog: Catalog, bids: list[tuple[Bid, Document]
 
 
 def check_panel(
-    rubric: Rubric, bidder_ids: list[str], panel: list[tuple[Scores, Document]], scores_dir: str
+    rubric: Rubric, bidder_ids: list[str], other_ids: list[str], panel: list[tuple[Scores, Document]],
+    scores_dir: str,
 ) -> list[Problem]:
+    """Score files against the rubric and the bids. `bidder_ids`: bids that loaded; `other_ids`:
+    ids claimed by bid files with problems (neither unknown nor checked for completeness)."""
     judged = {c.id: c for c in rubric.judged()}
     if judged and not panel:
         return [Problem(scores_dir, 0, 0, f"the rubric has judged criteria ({', '.join(judged)}) but there are "
@@ -172,7 +176,7 @@ def check_panel(
             problems.append(doc.problem(("evaluator", "id"), f"evaluator id '{evaluator}' is also used by "
                                         f"{first_file[evaluator]}"))  # fmt: skip
         first_file.setdefault(evaluator, doc.file)
-        problems += _check_one_sheet(scores, doc, judged, bidder_ids)
+        problems += _check_one_sheet(scores, doc, judged, bidder_ids, set(other_ids))
     for bidder in bidder_ids:
         if judged and all(bidder in s.evaluator.conflicts for s, _ in panel):
             problems.append(Problem(scores_dir, 0, 0, f"every evaluator has a conflict with '{bidder}'; "
@@ -180,13 +184,17 @@ def check_panel(
     return problems
 
 
-def _check_one_sheet(scores: Scores, doc: Document, judged: dict[str, Criterion], bidders: list[str]) -> list[Problem]:
+def _check_one_sheet(
+    scores: Scores, doc: Document, judged: dict[str, Criterion], bidders: list[str], others: set[str]
+) -> list[Problem]:
     problems: list[Problem] = []
     evaluator = scores.evaluator.id
     for i, bidder in enumerate(scores.evaluator.conflicts):
-        if bidder not in bidders:
+        if bidder not in bidders and bidder not in others:
             problems.append(doc.problem(("evaluator", "conflicts", i), f"conflict with unknown bidder '{bidder}'"))
     for bidder, given in scores.scores.items():
+        if bidder in others:
+            continue
         if bidder not in bidders:
             problems.append(doc.problem(("scores", bidder), f"scores for unknown bidder '{bidder}'", key=True))
             continue

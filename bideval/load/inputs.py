@@ -51,7 +51,7 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
     rubric, rubric_source = _load(rubric_path, str(rubric_path), "rubric", rubric_path.name, Rubric,
                                   RUBRIC_SCHEMA, problems)  # fmt: skip
     catalog, catalog_sources = _load_catalog(catalog_path, problems)
-    bids, panel, bidder_ids = [], [], []
+    bids, panel, other_ids = [], [], []
     if bids_dir is not None:
         if not bids_dir.is_dir():
             raise InputError([Problem(str(bids_dir), 0, 0, "not a folder of bid files")])
@@ -59,7 +59,8 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
             bid, source = _load(path, str(path), "bid", path.name, Bid, BID_SCHEMA, problems)
             if bid is not None:
                 bids.append((bid, source))
-            bidder_ids += _bidder_id(bid, source)
+            else:  # its scores are not "for an unknown bidder": the bid has problems of its own
+                other_ids += _claimed_ids(path, source)
         for path in _input_files(bids_dir / SCORES_DIR):
             name = f"{SCORES_DIR}/{path.name}"
             loaded = _load(path, str(path), "scores", name, Scores, SCORES_SCHEMA, problems)
@@ -71,8 +72,8 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
         problems += checks.check_rubric(rubric, rubric_source.doc)
     if rubric is not None and catalog is not None and bids_dir is not None:
         problems += checks.check_bids(rubric, catalog, [(b, s.doc) for b, s in bids])
-        problems += checks.check_panel(rubric, bidder_ids, [(p, s.doc) for p, s in panel],
-                                       str(bids_dir / SCORES_DIR))  # fmt: skip
+        problems += checks.check_panel(rubric, [b.bidder.id for b, _ in bids], other_ids,
+                                       [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR))  # fmt: skip
     if problems:
         raise InputError(problems)
     assert rubric is not None and rubric_source is not None and catalog is not None
@@ -86,14 +87,12 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
     )
 
 
-def _bidder_id(bid: Bid | None, source: Source | None) -> list[str]:
-    """The bidder id of a bid file, even of one with problems (so its scores are not 'unknown')."""
-    if bid is not None:
-        return [bid.bidder.id]
+def _claimed_ids(path: Path, source: Source | None) -> list[str]:
+    """Ids a bid file that failed to load may stand for: its file stem and any id it states."""
     data = source.doc.data if source else None
     bidder = data.get("bidder") if isinstance(data, dict) else None
-    found = bidder.get("id") if isinstance(bidder, dict) else None
-    return [found] if isinstance(found, str) else []
+    stated = bidder.get("id") if isinstance(bidder, dict) else None
+    return [path.stem] + ([stated, stated.lower()] if isinstance(stated, str) else [])
 
 
 def load_catalog(user_path: Path | None = None) -> Catalog:

@@ -95,7 +95,7 @@ class _Composer(yaml.SafeLoader):
         if getattr(event, "anchor", None) is not None:
             raise _Refused(event.start_mark, "anchors (&name) are not allowed; write each value out in full")
         tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!":
+        if tag is not None:
             raise _Refused(event.start_mark, f"explicit tags ({tag}) are not allowed")
         return super().compose_node(parent, index)
 
@@ -135,7 +135,7 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
         return None, [Problem(display, 0, 0, f"not valid YAML: {exc}")]
     except RecursionError:
         return None, [Problem(display, 0, 0, "nesting is too deep")]
-    if root is None:
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.style is None and root.value == ""):
         return None, [Problem(display, 0, 0, "file is empty; expected a mapping that starts with `schema:`")]
     doc = Document(display, None)
     problems: list[Problem] = []
@@ -159,8 +159,9 @@ def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1  # characters, as editors count
         return "", Problem(display, line, column, "file is not valid UTF-8 text; save it as UTF-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -72,7 +73,9 @@ def _message(error: dict, path: Path_) -> str:
         message = "expected a whole number"
     value = error.get("input")
     if "got" not in message and kind != "value_error":
-        if isinstance(value, str):
+        if isinstance(value, date):
+            message += f" (got {value.isoformat()})"
+        elif isinstance(value, str):
             message += f" (got '{value[:60]}')"
         elif isinstance(value, bool) or value is None:
             message += f" (got {str(value).lower() if value is not None else 'nothing'})"

@@ -7,6 +7,7 @@ adding up, ids unique, metric names known — live in `bideval.load.rubric_check
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -47,7 +48,7 @@ class Gate(Strict):
     label: LabelIn
     field: Text
     op: GateOp
-    value: Number | bool | Text | list[Number | Text] | None = None
+    value: Number | bool | date | Text | list[Number | Text] | None = None
 
     def problems(self) -> list[str]:
         """Whether the operator fits the value (checked with the whole rubric, see load.checks)."""
@@ -56,8 +57,8 @@ class Gate(Strict):
             return ["op 'true' takes no value (the field itself must be true)"]
         if self.op == "in" and not (isinstance(v, list) and v):
             return ["op 'in' needs a non-empty list as value"]
-        if self.op in ("ge", "gt", "le", "lt") and not isinstance(v, Decimal):
-            return [f"op '{self.op}' needs a number as value"]
+        if self.op in ("ge", "gt", "le", "lt") and not isinstance(v, (Decimal, date)):
+            return [f"op '{self.op}' needs a number or a date as value"]
         if self.op in ("eq", "ne") and (v is None or isinstance(v, list)):
             return [f"op '{self.op}' needs a single value (number, text or true/false)"]
         return []

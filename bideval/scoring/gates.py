@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,10 @@ def passes(op: str, actual: Any, value: Any) -> bool:
         return _same(actual, value)
     if op == "ne":
         return not _same(actual, value)
-    if not isinstance(actual, Decimal) or isinstance(actual, bool):
+    comparable = (isinstance(actual, Decimal) and isinstance(value, Decimal)) or (
+        isinstance(actual, date) and isinstance(value, date)
+    )
+    if not comparable:
         return False
     return {"ge": actual >= value, "gt": actual > value, "le": actual <= value, "lt": actual < value}[op]
 
