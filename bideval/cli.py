@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -25,7 +25,7 @@ LANGS = ("ko", "en")
 RubricArg = Annotated[Path, typer.Argument(help="Rubric file (YAML or JSON, schema bideval/rubric/v1).")]
 BidsArg = Annotated[Path, typer.Argument(help="Folder of bid files; evaluator scores in its scores/ subfolder.")]
 CatalogOpt = Annotated[
-    Optional[Path], typer.Option("--catalog", help="GPU catalog file adding to or overriding the built-in one.")
+    Path | None, typer.Option("--catalog", help="GPU catalog file adding to or overriding the built-in one.")
 ]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels: ko or en.")]
 
@@ -47,7 +47,7 @@ def _parse_formats(text: str | None) -> list[str]:
     return chosen
 
 
-def _fail(problems: list) -> None:
+def _fail(problems: list) -> NoReturn:
     """Print every problem, then exit 1 (no traceback, nothing written)."""
     from rich.console import Console
     from rich.markup import escape
@@ -77,16 +77,15 @@ def _load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None
         return inputs, (evaluate(inputs) if bids_dir is not None else None)
     except InputError as exc:
         _fail(exc.problems)
-        raise AssertionError("unreachable") from exc
 
 
 @app.command("evaluate")
 def evaluate_command(
     rubric: RubricArg,
     bids_dir: BidsArg,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: out/<rubric id>/].")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder [default: out/<rubric id>/].")] = None,
     lang: LangOpt = "ko",
-    formats: Annotated[Optional[str], typer.Option("--format", help="Comma-separated: json.")] = None,
+    formats: Annotated[str | None, typer.Option("--format", help="Comma-separated: json.")] = None,
     catalog: CatalogOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
 ) -> None:
@@ -98,19 +97,19 @@ def evaluate_command(
 
     inputs, result = _load_and_evaluate(rubric, bids_dir, catalog)
     target = out if out is not None else Path("out") / inputs.rubric.id
-    problems = write_outputs(result, target, chosen, lang=lang, force=force)
+    written, problems = write_outputs(result, target, chosen, lang=lang, force=force)
     if problems:
         _fail(problems)
     console = _console()
     render_console(result, console, lang)
-    for name in chosen:
-        console.print(f"wrote {target / ('results.json' if name == 'json' else name)}")
+    for path in written:
+        console.print(f"wrote {path}")
 
 
 @app.command("validate")
 def validate_command(
     rubric: RubricArg,
-    bids_dir: Annotated[Optional[Path], typer.Argument(help="Folder of bid files (optional).")] = None,
+    bids_dir: Annotated[Path | None, typer.Argument(help="Folder of bid files (optional).")] = None,
     catalog: CatalogOpt = None,
 ) -> None:
     """Check RUBRIC (and the bids and scores in BIDS_DIR) without writing anything."""
@@ -124,7 +123,7 @@ def validate_command(
 @app.command("catalog")
 def catalog_command(
     catalog: CatalogOpt = None,
-    precision: Annotated[Optional[str], typer.Option("--precision", help="Show only this precision.")] = None,
+    precision: Annotated[str | None, typer.Option("--precision", help="Show only this precision.")] = None,
 ) -> None:
     """List the GPU catalog: dense TFLOPS per precision, memory, power and source."""
     from bideval.model.catalog import PRECISIONS

@@ -21,23 +21,22 @@ def _renderers() -> dict[str, tuple[str, Callable[[Result, str], bytes]]]:
     return {"json": ("results.json", lambda result, lang: render_json(result))}
 
 
-def output_names(formats: list[str]) -> list[str]:
-    return [_renderers()[f][0] for f in formats]
-
-
-def write_outputs(result: Result, folder: Path, formats: list[str], *, lang: str, force: bool) -> list[Problem]:
+def write_outputs(
+    result: Result, folder: Path, formats: list[str], *, lang: str, force: bool
+) -> tuple[list[Path], list[Problem]]:
+    """Render every format, then write them all; (written paths, problems) — problems mean nothing written."""
     renderers = _renderers()
     targets = [folder / renderers[f][0] for f in formats]
     existing = [p for p in targets if p.exists()]
     if existing and not force:
-        return [Problem(str(p), 0, 0, "already exists; use --force to overwrite") for p in existing]
+        return [], [Problem(str(p), 0, 0, "already exists; use --force to overwrite") for p in existing]
     if folder.exists() and not folder.is_dir():
-        return [Problem(str(folder), 0, 0, "is not a folder")]
+        return [], [Problem(str(folder), 0, 0, "is not a folder")]
     payloads = [renderers[f][1](result, lang) for f in formats]
     folder.mkdir(parents=True, exist_ok=True)
     for target, payload in zip(targets, payloads):
         write_atomic(target, payload)
-    return []
+    return targets, []
 
 
 def write_atomic(target: Path, payload: bytes) -> None:

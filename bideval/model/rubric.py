@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -201,8 +201,3 @@ class Rubric(Strict):
     def total_points(self) -> Decimal:
         return sum((c.points for c in self.criteria), Decimal(0))
 
-
-def gate_value_repr(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return str(value).lower() if isinstance(value, bool) else str(value)
