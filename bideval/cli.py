@@ -22,8 +22,8 @@ app = typer.Typer(
 FORMATS = ("json",)  # formats built so far; DESIGN §4 adds pdf and xlsx
 LANGS = ("ko", "en")
 
-RubricArg = Annotated[Path, typer.Argument(help="Rubric file (YAML or JSON, schema bideval/rubric/v1).")]
-BidsArg = Annotated[Path, typer.Argument(help="Folder of bid files; evaluator scores in its scores/ subfolder.")]
+RubricArg = Annotated[Path, typer.Argument(metavar="RUBRIC", help="Rubric file (YAML or JSON, schema bideval/rubric/v1).")]
+BidsArg = Annotated[Path, typer.Argument(metavar="BIDS_DIR", help="Folder of bid files; evaluator scores in its scores/ subfolder.")]
 CatalogOpt = Annotated[
     Path | None, typer.Option("--catalog", help="GPU catalog file adding to or overriding the built-in one.")
 ]
@@ -83,7 +83,7 @@ def _load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None
 def evaluate_command(
     rubric: RubricArg,
     bids_dir: BidsArg,
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder [default: out/<rubric id>/].")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: out/RUBRIC-ID/).")] = None,
     lang: LangOpt = "ko",
     formats: Annotated[str | None, typer.Option("--format", help="Comma-separated: json.")] = None,
     catalog: CatalogOpt = None,
@@ -109,7 +109,7 @@ def evaluate_command(
 @app.command("validate")
 def validate_command(
     rubric: RubricArg,
-    bids_dir: Annotated[Path | None, typer.Argument(help="Folder of bid files (optional).")] = None,
+    bids_dir: Annotated[Path | None, typer.Argument(metavar="BIDS_DIR", help="Folder of bid files (optional).")] = None,
     catalog: CatalogOpt = None,
 ) -> None:
     """Check RUBRIC (and the bids and scores in BIDS_DIR) without writing anything."""
