@@ -52,9 +52,10 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
                                   RUBRIC_SCHEMA, problems)  # fmt: skip
     catalog, catalog_sources = _load_catalog(catalog_path, problems)
     bids, panel, other_ids = [], [], []
+    if bids_dir is not None and not bids_dir.is_dir():
+        problems.append(Problem(str(bids_dir), 0, 0, "not a folder of bid files"))
+        raise InputError(problems + (checks.check_rubric(rubric, rubric_source.doc) if rubric else []))
     if bids_dir is not None:
-        if not bids_dir.is_dir():
-            raise InputError([Problem(str(bids_dir), 0, 0, "not a folder of bid files")])
         for path in _input_files(bids_dir):
             bid, source = _load(path, str(path), "bid", path.name, Bid, BID_SCHEMA, problems)
             if bid is not None:

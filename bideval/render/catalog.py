@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from bideval.model.catalog import PRECISIONS, Catalog
 
@@ -21,6 +22,7 @@ def render_catalog(catalog: Catalog, console: Console, precision: str | None = N
     for gpu_id, gpu in sorted(catalog.gpus.items()):
         figures = [getattr(gpu.tflops, p) for p in shown]
         name = gpu.name + (" (uncertain)" if gpu.uncertain else "")
-        table.add_row(gpu_id, name, *[f"{f:,}" if f is not None else "–" for f in figures],
-                      str(gpu.memory_gb), f"{gpu.tdp_w:,}", gpu.source)  # fmt: skip
+        # Text(): a catalog passed with --catalog is input, never markup.
+        table.add_row(gpu_id, Text(name), *[f"{f:,}" if f is not None else "–" for f in figures],
+                      str(gpu.memory_gb), f"{gpu.tdp_w:,}", Text(gpu.source))  # fmt: skip
     console.print(table)
