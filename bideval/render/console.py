@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from bideval.i18n import t
-from bideval.result import Reason, Result, ResultWarning
+from bideval.render.common import categories, outcome_text, reason_text, shows_technical, warning_text
+from bideval.result import Result
 
 STATUS_STYLE = {"selected": "bold green", "eligible": "green", "below_threshold": "yellow", "excluded": "red"}
 
@@ -32,15 +31,12 @@ def render_console(result: Result, console: Console, lang: str = "ko") -> None:
 
 def ranking_table(result: Result, lang: str) -> Table:
     rubric = result.rubric
-    categories = [c for c in rubric.criteria if c.parent is None]
-    technical = rubric.thresholds.get("technical")
-    # A technical column that repeats a single category adds nothing.
-    show_technical = bool(technical) and technical["criteria"] not in ([c.id] for c in categories)
+    columns, show_technical = categories(result), shows_technical(result)
     title = Text(f"{rubric.title.text(lang)} — {rubric.evaluation_date.isoformat()}", style="bold")
     table = Table(title=title, title_justify="left")
     table.add_column(t("rank", lang), justify="right", no_wrap=True)
     table.add_column(t("bidder", lang), no_wrap=True)
-    for top in categories:
+    for top in columns:
         table.add_column(Text(f"{top.label.text(lang)} ({top.points})"), justify="right", min_width=8)
     if show_technical:
         table.add_column(t("technical", lang), justify="right", min_width=8)
@@ -49,52 +45,10 @@ def ranking_table(result: Result, lang: str) -> Table:
     table.add_column(t("status", lang), no_wrap=True)
     for bid in result.bids:
         row: list[str | Text] = [str(bid.rank) if bid.rank else "–", Text(bid.name.text(lang))]
-        row += [str(bid.categories.get(c.id, "–")) for c in categories]
+        row += [str(bid.categories.get(c.id, "–")) for c in columns]
         if show_technical:
             row.append(str(bid.technical.score) if bid.technical else "–")
         row += [str(bid.total) if bid.total is not None else "–", f"{bid.price:,}"]
         row.append(Text(t(f"status.{bid.status}", lang), style=STATUS_STYLE[bid.status]))
         table.add_row(*row)
     return table
-
-
-def outcome_text(result: Result, lang: str) -> str:
-    outcome = result.outcome
-    names = {b.bidder_id: b.name.text(lang) for b in result.bids}
-    return t(
-        f"outcome.{outcome.kind}", lang,
-        winners=", ".join(names[w] for w in outcome.winners) or "–",
-        tied=", ".join(names[w] for w in outcome.tied), valid=outcome.valid_bids,
-        minimum=result.rubric.award["min_valid_bids"],
-    )  # fmt: skip
-
-
-def reason_text(reason: Reason, result: Result, lang: str) -> str:
-    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
-    labels.update({g.id: g.label.text(lang) for bid in result.bids for g in bid.gates})
-    subject = labels.get(reason.subject or "", reason.subject or "")
-    return t(f"reason.{reason.code}", lang, subject=subject, actual=_show(reason.actual, lang),
-             required=_show(reason.required, lang))  # fmt: skip
-
-
-def warning_text(warning: ResultWarning, result: Result, lang: str) -> str:
-    names = {b.bidder_id: b.name.text(lang) for b in result.bids}
-    names |= {e.id: f"{e.name.text(lang)} ({e.id})" for e in result.evaluators}
-    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
-    detail = {k: ", ".join(names.get(x, x) for x in v) if isinstance(v, list) else names.get(v, v)
-              for k, v in warning.detail.items()}  # fmt: skip
-    return t(f"warning.{warning.code}", lang, bidder=names.get(warning.bidder or "", ""),
-             criterion=labels.get(warning.criterion or "", ""), **detail)  # fmt: skip
-
-
-def _show(value: Any, lang: str) -> str:
-    if value is None:
-        return t("not_stated", lang)
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-

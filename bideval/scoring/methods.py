@@ -85,8 +85,8 @@ def ratio_to_best(c: Criterion, value: Any, peers: list[Any]) -> Scored:
     "linear",
     relative=False,
     formula=lambda c: {
-        "en": f"points × ({c.metric} − {c.zero_at}) ÷ ({c.full_at} − {c.zero_at}), kept within 0…points",
-        "ko": f"배점 × ({c.metric} − {c.zero_at}) ÷ ({c.full_at} − {c.zero_at}), 0~배점 범위로 제한",
+        "en": f"points × ({c.metric} - {c.zero_at}) ÷ ({c.full_at} - {c.zero_at}), kept within 0…points",
+        "ko": f"배점 × ({c.metric} - {c.zero_at}) ÷ ({c.full_at} - {c.zero_at}), 0~배점 범위로 제한",
     },
 )
 def linear(c: Criterion, value: Any, peers: list[Any]) -> Scored:
@@ -140,12 +140,12 @@ def boolean(c: Criterion, value: Any, peers: list[Any]) -> Scored:
     formula=lambda c: {
         "en": (
             "E = estimated price; bid ≥ 0.8E: points × lowest ÷ bid; bid < 0.8E: "
-            "points × lowest ÷ 0.8E + 2 × (0.8E − bid) ÷ (0.8E − 0.6E); "
+            "points × lowest ÷ 0.8E + 2 × (0.8E - bid) ÷ (0.8E - 0.6E); "
             "a bid or lowest price under 0.6E counts as 0.6E"
         ),
         "ko": (
             "E = 추정가격; 입찰가 ≥ 0.8E: 배점 × 최저입찰가 ÷ 입찰가; 입찰가 < 0.8E: "
-            "배점 × 최저입찰가 ÷ 0.8E + 2 × (0.8E − 입찰가) ÷ (0.8E − 0.6E); "
+            "배점 × 최저입찰가 ÷ 0.8E + 2 × (0.8E - 입찰가) ÷ (0.8E - 0.6E); "
             "0.6E 미만의 입찰가·최저입찰가는 0.6E로 계산"
         ),
     },

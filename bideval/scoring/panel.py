@@ -31,7 +31,7 @@ class PanelOutcome:
     entries: tuple[PanelEntry, ...]  # sorted by evaluator id
     trimmed: bool
     mean: Decimal  # rounded per rubric
-    spread: Decimal  # highest − lowest of the scores given (before trimming)
+    spread: Decimal  # highest - lowest of the scores given (before trimming)
 
 
 def aggregate(

@@ -1,0 +1,55 @@
+"""What every renderer shows the same way: the outcome, reasons, warnings, the ranking columns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bideval.i18n import t
+from bideval.render.formatting import value_text
+from bideval.result import CriterionInfo, Reason, Result, ResultWarning
+
+
+def outcome_text(result: Result, lang: str) -> str:
+    outcome = result.outcome
+    names = {b.bidder_id: b.name.text(lang) for b in result.bids}
+    return t(
+        f"outcome.{outcome.kind}", lang,
+        winners=", ".join(names[w] for w in outcome.winners) or "–",
+        tied=", ".join(names[w] for w in outcome.tied), valid=outcome.valid_bids,
+        minimum=result.rubric.award["min_valid_bids"],
+    )  # fmt: skip
+
+
+def reason_text(reason: Reason, result: Result, lang: str) -> str:
+    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
+    labels.update({g.id: g.label.text(lang) for bid in result.bids for g in bid.gates})
+    subject = labels.get(reason.subject or "", reason.subject or "")
+    return t(f"reason.{reason.code}", lang, subject=subject, actual=_show(reason.actual, lang),
+             required=_show(reason.required, lang))  # fmt: skip
+
+
+def warning_text(warning: ResultWarning, result: Result, lang: str) -> str:
+    names = {b.bidder_id: b.name.text(lang) for b in result.bids}
+    names |= {e.id: f"{e.name.text(lang)} ({e.id})" for e in result.evaluators}
+    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
+    detail = {k: ", ".join(names.get(x, x) for x in v) if isinstance(v, list) else names.get(v, v)
+              for k, v in warning.detail.items()}  # fmt: skip
+    return t(f"warning.{warning.code}", lang, bidder=names.get(warning.bidder or "", ""),
+             criterion=labels.get(warning.criterion or "", ""), **detail)  # fmt: skip
+
+
+def _show(value: Any, lang: str) -> str:
+    # Booleans print as true/false here: reasons quote the rubric's own terms.
+    return str(value).lower() if isinstance(value, bool) else value_text(value, lang)
+
+
+
+def categories(result: Result) -> list[CriterionInfo]:
+    """The top-level criteria: the columns of a ranking table."""
+    return [c for c in result.rubric.criteria if c.parent is None]
+
+
+def shows_technical(result: Result) -> bool:
+    """Whether a ranking table needs a technical column (not when it repeats one category)."""
+    technical = result.rubric.thresholds.get("technical")
+    return bool(technical) and technical["criteria"] not in ([c.id] for c in categories(result))

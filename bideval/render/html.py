@@ -1,0 +1,104 @@
+"""The report as HTML (jinja2, autoescaped): what report.pdf is printed from.
+
+Pure: Result + language → HTML text. Snapshot-tested; the PDF renderer only prints it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache, partial
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from bideval.i18n import t
+from bideval.render.charts import category_bars, price_share_scatter
+from bideval.render.common import categories, outcome_text, reason_text, shows_technical, warning_text
+from bideval.render.formatting import gate_rule, number, value_text
+from bideval.result import BidResult, Result
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["j2", "html"], default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(result: Result, lang: str) -> str:
+    rubric = result.rubric
+    text = partial(t, lang=lang)
+    notes = [(b.name.text(lang), reason_text(r, result, lang)) for b in result.bids for r in b.reasons
+             if r.code != "not_selected_rank"]  # fmt: skip
+    bid_warnings: dict[str, list[str]] = {}
+    for w in result.warnings:
+        if w.bidder:
+            bid_warnings.setdefault(w.bidder, []).append(warning_text(w, result, lang))
+    return _environment().get_template("report.html.j2").render(
+        r=result,
+        lang=lang,
+        t=lambda message, **params: text(message, **params),
+        css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+        outcome=outcome_text(result, lang),
+        digest=input_digest(result),
+        categories=categories(result),
+        show_technical=shows_technical(result),
+        notes=notes,
+        bars=category_bars(result, lang),
+        scatter=price_share_scatter(result, lang),
+        rules=rules_text(result, lang),
+        gates=_rubric_gates(result),
+        metric_rows=lambda bid: _metric_rows(bid),
+        evaluator_names={e.id: e.name.text(lang) for e in result.evaluators},
+        bid_warnings=bid_warnings,
+        warnings=[warning_text(w, result, lang) for w in result.warnings],
+        number=number,
+        value=lambda v: value_text(v, lang),
+        gate_rule=lambda op, v: gate_rule(op, v, lang),
+        zip=zip,
+    )
+
+
+def input_digest(result: Result) -> str:
+    """One hash standing for every input: sha256 over the inputs' sha256s in name order."""
+    lines = "".join(f"{f.sha256}  {f.role}/{f.name}\n" for f in sorted(result.inputs, key=lambda f: (f.role, f.name)))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def rules_text(result: Result, lang: str) -> list[str]:
+    rubric = result.rubric
+    rounding, panel, award = rubric.rounding, rubric.panel, rubric.award
+    rules = [
+        t("rule_rounding", lang, places=rounding["places"], mode=rounding["mode"],
+          metric_places=rounding["metric_places"]),
+        t("rule_panel", lang, when=panel["when_at_least"], high=panel["drop_highest"], low=panel["drop_lowest"],
+          spread=panel["spread_warning"]),
+    ]  # fmt: skip
+    technical = rubric.thresholds.get("technical")
+    if technical:
+        rules.append(t("rule_technical", lang, criteria=", ".join(technical["criteria"]), ratio=technical["min_ratio"]))
+    if rubric.thresholds.get("budget") is not None:
+        rules.append(t("rule_budget", lang, budget=number(rubric.thresholds["budget"]), currency=rubric.currency))
+    keys = ", ".join(["total", *rubric.tie_break]) if rubric.tie_break else t("none", lang)
+    rules.append(t("rule_tie_break", lang, keys=keys))
+    if award["mode"] == "multiple" and award.get("budget") is not None:
+        rules.append(t("rule_award_multiple", lang, budget=number(award["budget"]), currency=rubric.currency,
+                       min=award["min_valid_bids"]))  # fmt: skip
+    else:
+        rules.append(t("rule_award_single", lang, min=award["min_valid_bids"]))
+    return rules
+
+
+def _rubric_gates(result: Result) -> list:
+    """The rubric's gates, as recorded on the first bid (every bid is checked against all of them)."""
+    return result.bids[0].gates if result.bids else []
+
+
+def _metric_rows(bid: BidResult) -> list[tuple[str, object]]:
+    return [(name, value) for name, value in bid.metrics.items() if value is not None]
