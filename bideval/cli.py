@@ -19,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-FORMATS = ("json",)  # formats built so far; DESIGN §4 adds pdf and xlsx
+FORMATS = ("json", "pdf")  # formats built so far (DESIGN §4); keep in step with bideval.output.FORMATS
 LANGS = ("ko", "en")
 
 RubricArg = Annotated[Path, typer.Argument(metavar="RUBRIC", help="Rubric file (YAML or JSON, schema bideval/rubric/v1).")]
@@ -85,7 +85,7 @@ def evaluate_command(
     bids_dir: BidsArg,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: out/RUBRIC-ID/).")] = None,
     lang: LangOpt = "ko",
-    formats: Annotated[str | None, typer.Option("--format", help="Comma-separated: json.")] = None,
+    formats: Annotated[str | None, typer.Option("--format", help="Comma-separated: json,pdf [default: all].")] = None,
     catalog: CatalogOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
 ) -> None:
@@ -104,6 +104,30 @@ def evaluate_command(
     render_console(result, console, lang)
     for path in written:
         console.print(f"wrote {path}")
+
+
+@app.command("report")
+def report_command(
+    results: Annotated[Path, typer.Argument(metavar="RESULTS_JSON", help="A results.json written by evaluate.")],
+    out: Annotated[Path | None, typer.Option("--out", help="PDF file (default: report.pdf beside RESULTS_JSON).")] = None,
+    lang: LangOpt = "ko",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Render report.pdf from an existing results.json (no re-evaluation)."""
+    _check_lang(lang)
+    from bideval.errors import InputError
+    from bideval.load.results import load_results
+    from bideval.output import render, write_atomic
+
+    try:
+        result = load_results(results)
+    except InputError as exc:
+        _fail(exc.problems)
+    target = out if out is not None else results.parent / "report.pdf"
+    if target.exists() and not force:
+        _fail([f"{target}: already exists; use --force to overwrite"])
+    write_atomic(target, render(result, "pdf", lang))
+    typer.echo(f"wrote {target}")
 
 
 @app.command("validate")

@@ -13,7 +13,8 @@ from tests.conftest import KR, NIPA, RUBRICS, SAMPLES, run
 
 
 def _evaluate(rubric, bids, out, *extra):
-    result = run("evaluate", rubric, bids, "--out", out, *extra)
+    """Evaluate writing results.json only (the PDF has its own tests in tests/render)."""
+    result = run("evaluate", rubric, bids, "--out", out, "--format", "json", *extra)
     assert result.exit_code == 0, result.output
     return result, json.loads((out / "results.json").read_text(encoding="utf-8"))
 
@@ -103,11 +104,11 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     assert (out / "results.json").read_text(encoding="utf-8") != "keep me"
 
 
-def test_default_output_folder_is_out_rubric_id(tmp_path, monkeypatch):
+def test_default_output_folder_and_formats(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("evaluate", *NIPA)
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "out" / "nipa-gpu-2025" / "results.json").is_file()
+    assert sorted(p.name for p in (tmp_path / "out" / "nipa-gpu-2025").iterdir()) == ["report.pdf", "results.json"]
 
 
 def test_validate_writes_nothing(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from bideval.fields import METRICS
 from bideval.i18n import t
 from bideval.render.charts import category_bars, price_share_scatter
 from bideval.render.common import categories, outcome_text, reason_text, shows_technical, warning_text
@@ -54,7 +55,8 @@ def render_html(result: Result, lang: str) -> str:
         scatter=price_share_scatter(result, lang),
         rules=rules_text(result, lang),
         gates=_rubric_gates(result),
-        metric_rows=lambda bid: _metric_rows(bid),
+        metric_rows=_metric_rows,
+        inputs=_inputs,
         evaluator_names={e.id: e.name.text(lang) for e in result.evaluators},
         bid_warnings=bid_warnings,
         warnings=[warning_text(w, result, lang) for w in result.warnings],
@@ -100,5 +102,13 @@ def _rubric_gates(result: Result) -> list:
     return result.bids[0].gates if result.bids else []
 
 
+# Renderers never depend on dict order: results.json sorts keys, so a reloaded Result differs.
+INPUT_ORDER = ("value", "best", "lowest", "estimated_price", "low_price_rule", "band", "panel_mean")
+
+
 def _metric_rows(bid: BidResult) -> list[tuple[str, object]]:
-    return [(name, value) for name, value in bid.metrics.items() if value is not None]
+    return [(name, bid.metrics[name]) for name in METRICS if bid.metrics.get(name) is not None]
+
+
+def _inputs(inputs: dict) -> list[tuple[str, object]]:
+    return sorted(inputs.items(), key=lambda item: INPUT_ORDER.index(item[0]) if item[0] in INPUT_ORDER else 99)

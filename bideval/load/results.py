@@ -1,0 +1,20 @@
+"""Reading a results.json back into a `Result` (for `bideval report`), with located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bideval.errors import InputError
+from bideval.load.strict_yaml import read_document
+from bideval.load.validate import validate
+from bideval.result import RESULTS_SCHEMA, Result
+
+
+def load_results(path: Path) -> Result:
+    doc, problems = read_document(path, str(path))
+    if doc is None or problems:
+        raise InputError(problems)
+    result, problems = validate(doc, Result, RESULTS_SCHEMA)
+    if result is None:
+        raise InputError(problems)
+    return result
