@@ -19,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-FORMATS = ("json", "pdf")  # formats built so far (DESIGN §4); keep in step with bideval.output.FORMATS
+FORMATS = ("json", "pdf", "xlsx")  # formats built so far (DESIGN §4); keep in step with bideval.output.FORMATS
 LANGS = ("ko", "en")
 
 RubricArg = Annotated[Path, typer.Argument(metavar="RUBRIC", help="Rubric file (YAML or JSON, schema bideval/rubric/v1).")]
@@ -85,7 +85,7 @@ def evaluate_command(
     bids_dir: BidsArg,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: out/RUBRIC-ID/).")] = None,
     lang: LangOpt = "ko",
-    formats: Annotated[str | None, typer.Option("--format", help="Comma-separated: json,pdf [default: all].")] = None,
+    formats: Annotated[str | None, typer.Option("--format", help="Comma-separated: json,pdf,xlsx [default: all].")] = None,
     catalog: CatalogOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
 ) -> None:
@@ -114,20 +114,94 @@ def report_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Render report.pdf from an existing results.json (no re-evaluation)."""
+    _render_from_results(results, out, "pdf", lang, force)
+
+
+@app.command("scorecard")
+def scorecard_command(
+    results: Annotated[Path, typer.Argument(metavar="RESULTS_JSON", help="A results.json written by evaluate.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Workbook (default: scorecard.xlsx beside RESULTS_JSON).")
+    ] = None,
+    lang: LangOpt = "ko",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write scorecard.xlsx from an existing results.json (no re-evaluation)."""
+    _render_from_results(results, out, "xlsx", lang, force)
+
+
+def _render_from_results(results: Path, out: Path | None, fmt: str, lang: str, force: bool) -> None:
     _check_lang(lang)
-    from bideval.errors import InputError
+    from bideval.errors import InputError, Problem
     from bideval.load.results import load_results
-    from bideval.output import render, write_atomic
+    from bideval.output import FORMATS, render, write_atomic
 
     try:
         result = load_results(results)
     except InputError as exc:
         _fail(exc.problems)
-    target = out if out is not None else results.parent / "report.pdf"
+    target = out if out is not None else results.parent / FORMATS[fmt]
     if target.exists() and not force:
-        _fail([f"{target}: already exists; use --force to overwrite"])
-    write_atomic(target, render(result, "pdf", lang))
+        _fail([Problem(str(target), 0, 0, "already exists; use --force to overwrite")])
+    write_atomic(target, render(result, fmt, lang))
     typer.echo(f"wrote {target}")
+
+
+@app.command("sheets")
+def sheets_command(
+    rubric: RubricArg,
+    bids_dir: BidsArg,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the evaluators' workbooks.")],
+    blind: Annotated[bool, typer.Option("--blind", help="Show aliases (Bidder A, B, …) instead of names.")] = False,
+    lang: LangOpt = "ko",
+    catalog: CatalogOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing workbooks.")] = False,
+) -> None:
+    """Write one score-sheet workbook per evaluator (from the scores/ files' evaluator lists)."""
+    _check_lang(lang)
+    from bideval.errors import InputError
+    from bideval.load.inputs import load_panel_inputs
+    from bideval.output import write_files
+    from bideval.sheets.make import build_sheets
+
+    try:
+        inputs = load_panel_inputs(rubric, bids_dir, catalog)
+    except InputError as exc:
+        _fail(exc.problems)
+    written, problems = write_files(out, build_sheets(inputs, blind=blind, lang=lang), force=force)
+    if problems:
+        _fail(problems)
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@app.command("import-scores")
+def import_scores_command(
+    sheets: Annotated[list[Path], typer.Argument(metavar="SHEETS...", help="Filled score-sheet workbooks.")],
+    out: Annotated[Path, typer.Option("--out", help="Scores folder to write (usually BIDS_DIR/scores).")],
+    rubric: Annotated[Path, typer.Option("--rubric", help="The rubric the sheets were made for.")],
+    bids_dir: Annotated[
+        Path | None, typer.Option("--bids", help="Folder of bid files [default: the parent of --out].")
+    ] = None,
+    aliases: Annotated[
+        Path | None, typer.Option("--aliases", help="aliases.yaml written by `sheets --blind`.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing score files.")] = False,
+) -> None:
+    """Read returned score sheets into scores/<evaluator>.yaml files (all checked first)."""
+    from bideval.errors import InputError
+    from bideval.output import write_files
+    from bideval.sheets.read import import_sheets
+
+    try:
+        files = import_sheets(rubric, bids_dir if bids_dir is not None else out.parent, sheets, aliases)
+    except InputError as exc:
+        _fail(exc.problems)
+    written, problems = write_files(out, files, force=force)
+    if problems:
+        _fail(problems)
+    for path in written:
+        typer.echo(f"wrote {path}")
 
 
 @app.command("validate")

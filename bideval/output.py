@@ -14,7 +14,7 @@ from bideval.errors import Problem
 from bideval.result import Result
 
 
-FORMATS = {"json": "results.json", "pdf": "report.pdf"}  # format → file name, in writing order
+FORMATS = {"json": "results.json", "pdf": "report.pdf", "xlsx": "scorecard.xlsx"}  # format → file name
 
 
 def render(result: Result, fmt: str, lang: str) -> bytes:
@@ -27,6 +27,10 @@ def render(result: Result, fmt: str, lang: str) -> bytes:
         from bideval.render.pdf import render_pdf
 
         return render_pdf(result, lang)
+    if fmt == "xlsx":
+        from bideval.render.xlsx import render_xlsx
+
+        return render_xlsx(result, lang)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -34,17 +38,30 @@ def write_outputs(
     result: Result, folder: Path, formats: list[str], *, lang: str, force: bool
 ) -> tuple[list[Path], list[Problem]]:
     """Render every format, then write them all; (written paths, problems) — problems mean nothing written."""
-    targets = [folder / FORMATS[f] for f in formats]
-    existing = [p for p in targets if p.exists()]
-    if existing and not force:
-        return [], [Problem(str(p), 0, 0, "already exists; use --force to overwrite") for p in existing]
-    if folder.exists() and not folder.is_dir():
-        return [], [Problem(str(folder), 0, 0, "is not a folder")]
-    payloads = [render(result, f, lang) for f in formats]
+    problems = _refuse(folder, [FORMATS[f] for f in formats], force)
+    if problems:  # checked before rendering, which takes seconds
+        return [], problems
+    return write_files(folder, {FORMATS[f]: render(result, f, lang) for f in formats}, force=True)
+
+
+def write_files(folder: Path, files: dict[str, bytes], *, force: bool) -> tuple[list[Path], list[Problem]]:
+    """Write named payloads into `folder`: all of them, or none if any exists (without --force)."""
+    problems = _refuse(folder, list(files), force)
+    if problems:
+        return [], problems
     folder.mkdir(parents=True, exist_ok=True)
-    for target, payload in zip(targets, payloads):
-        write_atomic(target, payload)
-    return targets, []
+    for name, payload in files.items():
+        write_atomic(folder / name, payload)
+    return [folder / name for name in files], []
+
+
+def _refuse(folder: Path, names: list[str], force: bool) -> list[Problem]:
+    if folder.exists() and not folder.is_dir():
+        return [Problem(str(folder), 0, 0, "is not a folder")]
+    existing = [folder / n for n in names if (folder / n).exists()]
+    if existing and not force:
+        return [Problem(str(p), 0, 0, "already exists; use --force to overwrite") for p in existing]
+    return []
 
 
 def write_atomic(target: Path, payload: bytes) -> None:
@@ -56,3 +73,4 @@ def write_atomic(target: Path, payload: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+

@@ -46,7 +46,11 @@ class Inputs:
     panel: tuple[tuple[Scores, Source], ...]  # sorted by evaluator id
 
 
-def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | None = None) -> Inputs:
+def load_inputs(
+    rubric_path: Path, bids_dir: Path | None, catalog_path: Path | None = None, *, complete_scores: bool = True
+) -> Inputs:
+    """Everything an evaluation needs, checked. `complete_scores=False` (for making score sheets)
+    reads the evaluators and their conflicts from scores/ without requiring their scores."""
     problems: list[Problem] = []
     rubric, rubric_source = _load(rubric_path, str(rubric_path), "rubric", rubric_path.name, Rubric,
                                   RUBRIC_SCHEMA, problems)  # fmt: skip
@@ -73,8 +77,12 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
         problems += checks.check_rubric(rubric, rubric_source.doc)
     if rubric is not None and catalog is not None and bids_dir is not None:
         problems += checks.check_bids(rubric, catalog, [(b, s.doc) for b, s in bids])
-        problems += checks.check_panel(rubric, [b.bidder.id for b, _ in bids], other_ids,
-                                       [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR))  # fmt: skip
+        if complete_scores:
+            problems += checks.check_panel(rubric, [b.bidder.id for b, _ in bids], other_ids,
+                                           [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR))  # fmt: skip
+        elif not panel:
+            problems.append(Problem(str(bids_dir / SCORES_DIR), 0, 0, "no score files to read the evaluators from; "
+                                    "start each with its `evaluator:` block and `scores: {}`"))  # fmt: skip
     if problems:
         raise InputError(problems)
     assert rubric is not None and rubric_source is not None and catalog is not None
@@ -86,6 +94,11 @@ def load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | N
         bids=tuple(sorted(bids, key=lambda pair: pair[0].bidder.id)),
         panel=tuple(sorted(panel, key=lambda pair: pair[0].evaluator.id)),
     )
+
+
+def load_panel_inputs(rubric_path: Path, bids_dir: Path, catalog_path: Path | None = None) -> Inputs:
+    """Rubric, bids and the evaluators (with conflicts) — for `bideval sheets`, before any scoring."""
+    return load_inputs(rubric_path, bids_dir, catalog_path, complete_scores=False)
 
 
 def _claimed_ids(path: Path, source: Source | None) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bideval.i18n import t
-from bideval.render.formatting import value_text
+from bideval.render.formatting import number, value_text
 from bideval.result import CriterionInfo, Reason, Result, ResultWarning
 
 
@@ -53,3 +53,27 @@ def shows_technical(result: Result) -> bool:
     """Whether a ranking table needs a technical column (not when it repeats one category)."""
     technical = result.rubric.thresholds.get("technical")
     return bool(technical) and technical["criteria"] not in ([c.id] for c in categories(result))
+
+
+def rules_text(result: Result, lang: str) -> list[str]:
+    rubric = result.rubric
+    rounding, panel, award = rubric.rounding, rubric.panel, rubric.award
+    rules = [
+        t("rule_rounding", lang, places=rounding["places"], mode=rounding["mode"],
+          metric_places=rounding["metric_places"]),
+        t("rule_panel", lang, when=panel["when_at_least"], high=panel["drop_highest"], low=panel["drop_lowest"],
+          spread=panel["spread_warning"]),
+    ]  # fmt: skip
+    technical = rubric.thresholds.get("technical")
+    if technical:
+        rules.append(t("rule_technical", lang, criteria=", ".join(technical["criteria"]), ratio=technical["min_ratio"]))
+    if rubric.thresholds.get("budget") is not None:
+        rules.append(t("rule_budget", lang, budget=number(rubric.thresholds["budget"]), currency=rubric.currency))
+    keys = ", ".join(["total", *rubric.tie_break]) if rubric.tie_break else t("none", lang)
+    rules.append(t("rule_tie_break", lang, keys=keys))
+    if award["mode"] == "multiple" and award.get("budget") is not None:
+        rules.append(t("rule_award_multiple", lang, budget=number(award["budget"]), currency=rubric.currency,
+                       min=award["min_valid_bids"]))  # fmt: skip
+    else:
+        rules.append(t("rule_award_single", lang, min=award["min_valid_bids"]))
+    return rules

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from bideval.fields import METRICS
 from bideval.i18n import t
 from bideval.render.charts import category_bars, price_share_scatter
-from bideval.render.common import categories, outcome_text, reason_text, shows_technical, warning_text
+from bideval.render.common import categories, outcome_text, reason_text, rules_text, shows_technical, warning_text
 from bideval.render.formatting import gate_rule, number, value_text
 from bideval.result import BidResult, Result
 
@@ -71,30 +71,6 @@ def input_digest(result: Result) -> str:
     """One hash standing for every input: sha256 over the inputs' sha256s in name order."""
     lines = "".join(f"{f.sha256}  {f.role}/{f.name}\n" for f in sorted(result.inputs, key=lambda f: (f.role, f.name)))
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
-
-
-def rules_text(result: Result, lang: str) -> list[str]:
-    rubric = result.rubric
-    rounding, panel, award = rubric.rounding, rubric.panel, rubric.award
-    rules = [
-        t("rule_rounding", lang, places=rounding["places"], mode=rounding["mode"],
-          metric_places=rounding["metric_places"]),
-        t("rule_panel", lang, when=panel["when_at_least"], high=panel["drop_highest"], low=panel["drop_lowest"],
-          spread=panel["spread_warning"]),
-    ]  # fmt: skip
-    technical = rubric.thresholds.get("technical")
-    if technical:
-        rules.append(t("rule_technical", lang, criteria=", ".join(technical["criteria"]), ratio=technical["min_ratio"]))
-    if rubric.thresholds.get("budget") is not None:
-        rules.append(t("rule_budget", lang, budget=number(rubric.thresholds["budget"]), currency=rubric.currency))
-    keys = ", ".join(["total", *rubric.tie_break]) if rubric.tie_break else t("none", lang)
-    rules.append(t("rule_tie_break", lang, keys=keys))
-    if award["mode"] == "multiple" and award.get("budget") is not None:
-        rules.append(t("rule_award_multiple", lang, budget=number(award["budget"]), currency=rubric.currency,
-                       min=award["min_valid_bids"]))  # fmt: skip
-    else:
-        rules.append(t("rule_award_single", lang, min=award["min_valid_bids"]))
-    return rules
 
 
 def _rubric_gates(result: Result) -> list:

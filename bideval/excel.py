@@ -1,0 +1,72 @@
+"""What every workbook bideval writes shares: safe text cells and reproducible bytes.
+
+* Text from bids, rubrics and sheets is written as a string, never as a formula: a value
+  starting with = + - @ tab or CR is stored as text and marked quote-prefixed, so Excel
+  neither runs it on open nor turns it into a formula when the cell is edited.
+  Control characters (which Excel cannot store) are removed.
+* A workbook's document dates come from the rubric and every zip entry carries the same
+  fixed time, so the same inputs give byte-identical files.
+
+openpyxl is imported by the callers' modules only, never at CLI start-up.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.workbook import Workbook
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """Text as Excel can store it: C0 control characters (other than tab, LF, CR) removed."""
+    return _CONTROL.sub("", value)
+
+
+def put_text(cell: Cell, value: str) -> Cell:
+    """Write untrusted text: always a string cell, quote-prefixed when it looks like a formula."""
+    text = clean_text(value)
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
+def put(cell: Cell, value: Any) -> Cell:
+    """Write any value: numbers and booleans as they are, every string as safe text."""
+    if isinstance(value, str):
+        return put_text(cell, value)
+    cell.value = value
+    return cell
+
+
+def workbook_bytes(workbook: Workbook, day: date) -> bytes:
+    """Save `workbook` with document dates set to `day` and fixed zip entry times."""
+    moment = datetime(day.year, day.month, day.day)
+    properties = workbook.properties
+    properties.creator = "bideval"
+    properties.lastModifiedBy = "bideval"
+    properties.created = moment
+    properties.modified = moment
+    raw = io.BytesIO()
+    workbook.save(raw)
+    return _fixed_zip_times(raw.getvalue(), (day.year, day.month, day.day, 0, 0, 0))
+
+
+def _fixed_zip_times(payload: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(payload)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(entry.filename))
+    return out.getvalue()
