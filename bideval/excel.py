@@ -23,6 +23,7 @@ from openpyxl.workbook import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def clean_text(value: str) -> str:
@@ -58,15 +59,21 @@ def workbook_bytes(workbook: Workbook, day: date) -> bytes:
     properties.modified = moment
     raw = io.BytesIO()
     workbook.save(raw)
-    return _fixed_zip_times(raw.getvalue(), (day.year, day.month, day.day, 0, 0, 0))
+    return _pin_times(raw.getvalue(), moment)
 
 
-def _fixed_zip_times(payload: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
+def _pin_times(payload: bytes, moment: datetime) -> bytes:
+    """Rewrite the zip with one fixed entry time, and pin docProps' modified date, which
+    openpyxl sets to the clock while saving."""
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(payload)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=when)
+            data = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            info = zipfile.ZipInfo(entry.filename, date_time=moment.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(entry.filename))
+            target.writestr(info, data)
     return out.getvalue()

@@ -108,7 +108,7 @@ def test_default_output_folder_and_formats(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("evaluate", *NIPA)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out" / "nipa-gpu-2025").iterdir()) == ["report.pdf", "results.json"]
+    assert sorted(p.name for p in (tmp_path / "out" / "nipa-gpu-2025").iterdir()) == ["report.pdf", "results.json", "scorecard.xlsx"]
 
 
 def test_validate_writes_nothing(tmp_path, monkeypatch):

@@ -106,8 +106,12 @@ def test_metrics_panel_gates_and_provenance(case):
 def test_two_exports_are_byte_identical(case):
     result, _, _, payload = case
     assert render_xlsx(result, "ko") == payload
-    times = {info.date_time for info in zipfile.ZipFile(io.BytesIO(payload)).infolist()}
-    assert times == {(*result.rubric.evaluation_date.timetuple()[:3], 0, 0, 0)}
+    archive = zipfile.ZipFile(io.BytesIO(payload))
+    assert {info.date_time for info in archive.infolist()} == {(*result.rubric.evaluation_date.timetuple()[:3], 0, 0, 0)}
+    # openpyxl stamps `modified` with the clock while saving; it must be the evaluation date.
+    core = archive.read("docProps/core.xml").decode()
+    day = result.rubric.evaluation_date.isoformat()
+    assert f">{day}T00:00:00Z</dcterms:modified>" in core and f">{day}T00:00:00Z</dcterms:created>" in core
 
 
 def test_english_headers():
