@@ -165,10 +165,10 @@ def sheets_command(
     from bideval.sheets.make import build_sheets
 
     try:
-        inputs = load_panel_inputs(rubric, bids_dir, catalog)
+        sheets = build_sheets(load_panel_inputs(rubric, bids_dir, catalog), blind=blind, lang=lang)
     except InputError as exc:
         _fail(exc.problems)
-    written, problems = write_files(out, build_sheets(inputs, blind=blind, lang=lang), force=force)
+    written, problems = write_files(out, sheets, force=force)
     if problems:
         _fail(problems)
     for path in written:

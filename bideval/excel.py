@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from datetime import date, datetime
 from typing import Any
@@ -47,6 +48,11 @@ def put(cell: Cell, value: Any) -> Cell:
         return put_text(cell, value)
     cell.value = value
     return cell
+
+
+def display_width(text: str) -> int:
+    """Width in Excel character units, counting East Asian wide characters (Hangul) as two."""
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
 
 
 def workbook_bytes(workbook: Workbook, day: date) -> bytes:

@@ -189,6 +189,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "input.low_price_rule": {"ko": "80% 미만 산식", "en": "below-80% formula"},
     "input.band": {"ko": "구간", "en": "band"},
     "input.panel_mean": {"ko": "절사 평균", "en": "trimmed mean"},
+    # score sheets (bideval sheets)
+    "sheet.name": {"ko": "점수", "en": "Scores"},
+    "sheet.evaluator": {"ko": "평가위원: {name} ({id})", "en": "Evaluator: {name} ({id})"},
+    "sheet.fill_in": {
+        "ko": "노란 칸에만 점수를 입력하세요 (소수 가능). 빈 칸 없이 모두 입력한 뒤 저장하여 제출하세요.",
+        "en": "Enter a score in every yellow cell (decimals allowed), leave none empty, then save and return the file.",
+    },
+    "sheet.scale.percent": {"ko": "백분율 항목: 배점 대비 0–100(%)으로 입력",
+                            "en": "Percent items: enter 0–100 (% of the item's points)"},
+    "sheet.scale.points": {"ko": "점수 항목: 0부터 배점까지 점수로 입력",
+                           "en": "Points items: enter raw points from 0 up to the item's points"},
+    "sheet.item_id": {"ko": "항목 ID", "en": "Item ID"},
+    "sheet.column": {"ko": "{label}\n배점 {points}점\n입력 {range}", "en": "{label}\n{points} points\nenter {range}"},
+    "sheet.range.percent": {"ko": "0–100 (%)", "en": "0–100 (%)"},
+    "sheet.range.points": {"ko": "0–{points}점", "en": "0–{points} points"},
+    "sheet.alias": {"ko": "입찰자 {letter}", "en": "Bidder {letter}"},
+    "sheet.error_title": {"ko": "입력 오류", "en": "Invalid score"},
+    "sheet.error": {"ko": "0부터 {top}까지의 숫자를 입력하세요.", "en": "Enter a number from 0 to {top}."},
 }
 
 

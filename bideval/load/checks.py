@@ -160,12 +160,13 @@ def check_bids(rubric: Rubric, catalog: Catalog, bids: list[tuple[Bid, Document]
 
 def check_panel(
     rubric: Rubric, bidder_ids: list[str], other_ids: list[str], panel: list[tuple[Scores, Document]],
-    scores_dir: str,
+    scores_dir: str, *, complete: bool = True,
 ) -> list[Problem]:
     """Score files against the rubric and the bids. `bidder_ids`: bids that loaded; `other_ids`:
-    ids claimed by bid files with problems (neither unknown nor checked for completeness)."""
+    ids claimed by bid files with problems (neither unknown nor checked for completeness).
+    `complete=False` (before scoring, for score sheets): every check but "a score is missing"."""
     judged = {c.id: c for c in rubric.judged()}
-    if judged and not panel:
+    if judged and not panel and complete:
         return [Problem(scores_dir, 0, 0, f"the rubric has judged criteria ({', '.join(judged)}) but there are "
                         "no score files here")]  # fmt: skip
     problems: list[Problem] = []
@@ -176,7 +177,7 @@ def check_panel(
             problems.append(doc.problem(("evaluator", "id"), f"evaluator id '{evaluator}' is also used by "
                                         f"{first_file[evaluator]}"))  # fmt: skip
         first_file.setdefault(evaluator, doc.file)
-        problems += _check_one_sheet(scores, doc, judged, bidder_ids, set(other_ids))
+        problems += _check_one_sheet(scores, doc, judged, bidder_ids, set(other_ids), complete)
     for bidder in bidder_ids:
         if judged and all(bidder in s.evaluator.conflicts for s, _ in panel):
             problems.append(Problem(scores_dir, 0, 0, f"every evaluator has a conflict with '{bidder}'; "
@@ -185,7 +186,8 @@ def check_panel(
 
 
 def _check_one_sheet(
-    scores: Scores, doc: Document, judged: dict[str, Criterion], bidders: list[str], others: set[str]
+    scores: Scores, doc: Document, judged: dict[str, Criterion], bidders: list[str], others: set[str],
+    complete: bool,
 ) -> list[Problem]:
     problems: list[Problem] = []
     evaluator = scores.evaluator.id
@@ -213,7 +215,7 @@ def _check_one_sheet(
                 unit = "%" if criterion.scale != "points" else " points"
                 problems.append(doc.problem(where, f"score {value} for '{cid}' is outside 0–{top}{unit}"))
     for bidder in bidders:
-        if bidder in scores.evaluator.conflicts:
+        if bidder in scores.evaluator.conflicts or not complete:
             continue
         missing = [cid for cid in judged if cid not in scores.scores.get(bidder, {})]
         if missing:

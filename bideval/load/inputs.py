@@ -77,10 +77,10 @@ def load_inputs(
         problems += checks.check_rubric(rubric, rubric_source.doc)
     if rubric is not None and catalog is not None and bids_dir is not None:
         problems += checks.check_bids(rubric, catalog, [(b, s.doc) for b, s in bids])
-        if complete_scores:
-            problems += checks.check_panel(rubric, [b.bidder.id for b, _ in bids], other_ids,
-                                           [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR))  # fmt: skip
-        elif not panel:
+        problems += checks.check_panel(rubric, [b.bidder.id for b, _ in bids], other_ids,
+                                       [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR),
+                                       complete=complete_scores)  # fmt: skip
+        if not complete_scores and not panel:
             problems.append(Problem(str(bids_dir / SCORES_DIR), 0, 0, "no score files to read the evaluators from; "
                                     "start each with its `evaluator:` block and `scores: {}`"))  # fmt: skip
     if problems:

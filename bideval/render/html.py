@@ -33,7 +33,6 @@ def _environment() -> Environment:
 
 
 def render_html(result: Result, lang: str) -> str:
-    rubric = result.rubric
     text = partial(t, lang=lang)
     notes = [(b.name.text(lang), reason_text(r, result, lang)) for b in result.bids for r in b.reasons
              if r.code != "not_selected_rank"]  # fmt: skip

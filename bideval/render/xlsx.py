@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bideval.excel import put, workbook_bytes
+from bideval.excel import display_width, put, workbook_bytes
 from bideval.fields import METRICS
 from bideval.i18n import t
 from bideval.render.common import categories, outcome_text, reason_text, rules_text, shows_technical
@@ -70,7 +70,7 @@ def _table(ws: Worksheet, top: int, headers: list[str], rows: list[list[Any]]) -
 def _widths(ws: Worksheet, headers: list[str], rows: list[list[Any]]) -> None:
     for column, header in enumerate(headers, start=1):
         texts = [header] + [_shown(row[column - 1]) for row in rows if column <= len(row)]
-        width = max(_display_width(text) for text in texts)
+        width = max(display_width(text) for text in texts)
         ws.column_dimensions[get_column_letter(column)].width = min(max(8, width + 2), 60)
 
 
@@ -78,11 +78,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return f"{value:,}"
     return "" if value is None else str(value)
-
-
-def _display_width(text: str) -> int:
-    # Hangul and other wide characters take two columns.
-    return sum(2 if ord(char) >= 0x1100 else 1 for char in text)
 
 
 def _title(ws: Worksheet, result: Result, lang: str, subtitle: str) -> None:

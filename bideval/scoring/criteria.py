@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from bideval.decimals import round_to
+from bideval.decimals import plain, round_to
 from bideval.fields import METRICS, field_value
 from bideval.model.bid import Bid
 from bideval.model.rubric import Criterion, Rubric
@@ -95,11 +95,16 @@ def _judged(rubric: Rubric, leaf: Criterion, bidder: str, panel: list[Scores]) -
         ratio = Fraction(outcome.mean) / Fraction(leaf.points)
     detail = PanelDetail(
         scale=scale, trimmed=outcome.trimmed, mean=outcome.mean, spread=outcome.spread,
-        scores=[PanelScore(evaluator=e.evaluator, score=e.score, status=e.status) for e in outcome.entries],
+        scores=[PanelScore(evaluator=e.evaluator, score=_plain(e.score), status=e.status) for e in outcome.entries],
     )  # fmt: skip
     return CriterionScore(id=leaf.id, inputs={"panel_mean": outcome.mean}, score=score, panel=detail,
                           ratio=round_to(ratio, rubric.rounding.metric_places, mode),
                           meets_minimum=_meets(leaf, score))  # fmt: skip
+
+
+def _plain(score: Decimal | None) -> Decimal | None:
+    # 27.0 and 27 are the same score: record it one way, whatever the file's spelling.
+    return plain(score) if score is not None else None
 
 
 def _with_parents(rubric: Rubric, leaves: dict[str, CriterionScore]) -> list[CriterionScore]:
