@@ -6,6 +6,7 @@ together and exits 1. Nothing downstream raises on bad input — it returns prob
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -31,4 +32,6 @@ class InputError(Exception):
 
 
 def _sort_key(p: Problem) -> tuple:
-    return (p.file, p.line, p.column, p.message)
+    # Natural order inside messages, so "cell B6" comes before "cell B10".
+    natural = tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", p.message))
+    return (p.file, p.line, p.column, natural)
