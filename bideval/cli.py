@@ -88,18 +88,27 @@ def evaluate_command(
     formats: Annotated[str | None, typer.Option("--format", help="Comma-separated: json,pdf,xlsx [default: all].")] = None,
     catalog: CatalogOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
+    archive: Annotated[bool, typer.Option("--archive", help="Also write archive.zip (see `bideval archive`).")] = False,
 ) -> None:
-    """Evaluate the bids in BIDS_DIR against RUBRIC: print the ranking and write results."""
+    """Evaluate the bids in BIDS_DIR against RUBRIC: print the ranking and write results.
+
+    The output folder also keeps the inputs as evaluated (inputs/) and run.json, so that
+    `bideval archive` and `bideval verify` can reproduce every output later."""
     _check_lang(lang)
     chosen = _parse_formats(formats)
+    from bideval.archive import evaluated_files
     from bideval.output import write_outputs
     from bideval.render.console import render_console
 
     inputs, result = _load_and_evaluate(rubric, bids_dir, catalog)
     target = out if out is not None else Path("out") / inputs.rubric.id
-    written, problems = write_outputs(result, target, chosen, lang=lang, force=force)
+    extra = evaluated_files(inputs, lang, chosen)
+    written, problems = write_outputs(result, target, chosen, lang=lang, force=force, extra=extra)
     if problems:
         _fail(problems)
+    written = [p for p in written if p.name in {"results.json", "report.pdf", "scorecard.xlsx"}]
+    if archive:
+        written.append(_write_archive(target, target / "archive.zip", force=True))
     console = _console()
     render_console(result, console, lang)
     for path in written:
@@ -202,6 +211,102 @@ def import_scores_command(
         _fail(problems)
     for path in written:
         typer.echo(f"wrote {path}")
+
+
+@app.command("archive")
+def archive_command(
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="A folder written by `bideval evaluate`.")],
+    to: Annotated[Path | None, typer.Option("--to", help="Archive file (default: OUT_DIR/archive.zip).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing archive.")] = False,
+) -> None:
+    """Zip an evaluation's inputs, outputs and a manifest of hashes and versions, reproducibly."""
+    typer.echo(f"wrote {_write_archive(out_dir, to or out_dir / 'archive.zip', force=force)}")
+
+
+def _write_archive(out_dir: Path, target: Path, *, force: bool) -> Path:
+    from bideval.archive import build_archive
+    from bideval.errors import InputError, Problem
+    from bideval.output import write_atomic
+
+    if target.exists() and not force:
+        _fail([Problem(str(target), 0, 0, "already exists; use --force to overwrite")])
+    try:
+        payload = build_archive(out_dir)
+    except InputError as exc:
+        _fail(exc.problems)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, payload)
+    return target
+
+
+@app.command("verify")
+def verify_command(
+    archive: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive.zip.")],
+    pubkey: Annotated[Path | None, typer.Option("--pubkey", help="Public key to check the signature.")] = None,
+) -> None:
+    """Check an archive's hashes (and signature), re-run it, compare every output byte for byte."""
+    from bideval.errors import InputError
+    from bideval.render.verdicts import render_verdict
+    from bideval.verify import verify_archive
+
+    try:
+        verdict = verify_archive(archive, pubkey)
+    except InputError as exc:
+        _fail(exc.problems)
+    render_verdict(verdict, _console())
+    raise typer.Exit(0 if verdict.ok else 1)
+
+
+@app.command("regenerate")
+def regenerate_command(
+    archives: Annotated[list[Path], typer.Argument(metavar="ARCHIVE...", help="Archives to regenerate.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the regenerated outputs (one per archive).")],
+    jobs: Annotated[int, typer.Option("--jobs", help="Parallel workers [default: one per core].")] = 0,
+) -> None:
+    """Regenerate and verify many archives in parallel, with a progress bar and a summary."""
+    from bideval.regenerate import regenerate_all
+
+    ok = regenerate_all(archives, out, jobs or None, _console())
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command("keygen")
+def keygen_command(
+    prefix: Annotated[Path, typer.Argument(metavar="PREFIX", help="Writes PREFIX.key (private) and PREFIX.pub.")],
+) -> None:
+    """Make an Ed25519 key pair for signing archives."""
+    from bideval.errors import Problem
+    from bideval.output import write_atomic
+    from bideval.signing import keygen
+
+    private, public = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
+    existing = [p for p in (private, public) if p.exists()]
+    if existing:
+        _fail([Problem(str(p), 0, 0, "already exists; keys are never overwritten") for p in existing])
+    private_pem, public_pem = keygen()
+    private.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(private, private_pem)
+    private.chmod(0o600)
+    write_atomic(public, public_pem)
+    typer.echo(f"wrote {private} (keep it secret) and {public}")
+
+
+@app.command("sign")
+def sign_command(
+    archive: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive.zip to sign in place.")],
+    key: Annotated[Path, typer.Option("--key", help="Private key from `bideval keygen`.")],
+) -> None:
+    """Add an Ed25519 signature over the archive's manifest (signature.json)."""
+    from bideval.errors import InputError
+    from bideval.output import write_atomic
+    from bideval.signing import sign_archive
+
+    try:
+        payload = sign_archive(archive, key)
+    except InputError as exc:
+        _fail(exc.problems)
+    write_atomic(archive, payload)
+    typer.echo(f"signed {archive}")
 
 
 @app.command("validate")

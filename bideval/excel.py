@@ -22,6 +22,8 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
 
+from bideval.zipfiles import deterministic_zip
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -72,14 +74,7 @@ def _pin_times(payload: bytes, moment: datetime) -> bytes:
     """Rewrite the zip with one fixed entry time, and pin docProps' modified date, which
     openpyxl sets to the clock while saving."""
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(payload)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            data = source.read(entry.filename)
-            if entry.filename == "docProps/core.xml":
-                data = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
-            info = zipfile.ZipInfo(entry.filename, date_time=moment.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, data)
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(payload)) as source:
+        files = {name: source.read(name) for name in source.namelist()}
+    files["docProps/core.xml"] = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", files["docProps/core.xml"])
+    return deterministic_zip(files, moment.date())

@@ -7,6 +7,7 @@ folder, then renamed into place — a failure never leaves a plausible-looking r
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -35,13 +36,17 @@ def render(result: Result, fmt: str, lang: str) -> bytes:
 
 
 def write_outputs(
-    result: Result, folder: Path, formats: list[str], *, lang: str, force: bool
+    result: Result, folder: Path, formats: list[str], *, lang: str, force: bool, extra: dict[str, bytes]
 ) -> tuple[list[Path], list[Problem]]:
-    """Render every format, then write them all; (written paths, problems) — problems mean nothing written."""
-    problems = _refuse(folder, [FORMATS[f] for f in formats], force)
+    """Render every format, then write them all with `extra` files (the evaluated inputs);
+    (written paths, problems) — problems mean nothing was written."""
+    problems = _refuse(folder, [FORMATS[f] for f in formats] + list(extra), force)
     if problems:  # checked before rendering, which takes seconds
         return [], problems
-    return write_files(folder, {FORMATS[f]: render(result, f, lang) for f in formats}, force=True)
+    stale = folder / "inputs"
+    if stale.is_dir():  # a forced re-run: inputs of the earlier run must not linger beside the new outputs
+        shutil.rmtree(stale)
+    return write_files(folder, {**{FORMATS[f]: render(result, f, lang) for f in formats}, **extra}, force=True)
 
 
 def write_files(folder: Path, files: dict[str, bytes], *, force: bool) -> tuple[list[Path], list[Problem]]:
@@ -49,8 +54,8 @@ def write_files(folder: Path, files: dict[str, bytes], *, force: bool) -> tuple[
     problems = _refuse(folder, list(files), force)
     if problems:
         return [], problems
-    folder.mkdir(parents=True, exist_ok=True)
     for name, payload in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / name, payload)
     return [folder / name for name in files], []
 

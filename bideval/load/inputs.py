@@ -19,6 +19,7 @@ from bideval.model.rubric import RUBRIC_SCHEMA, Rubric
 from bideval.model.scores import SCORES_SCHEMA, Scores
 
 BUILTIN_CATALOG = Path(__file__).resolve().parent.parent / "catalog" / "gpus.yaml"
+BUILTIN_NAME = "bideval/catalog/gpus.yaml"  # how results name the built-in catalog
 INPUT_SUFFIXES = (".yaml", ".yml", ".json")
 SCORES_DIR = "scores"
 
@@ -140,11 +141,11 @@ def _load(
 
 
 def _load_catalog(user_path: Path | None, problems: list[Problem]) -> tuple[Catalog | None, list[Source]]:
-    builtin, source = _load(BUILTIN_CATALOG, "bideval/catalog/gpus.yaml", "catalog", "gpus.yaml", Catalog,
+    builtin, source = _load(BUILTIN_CATALOG, BUILTIN_NAME, "catalog", BUILTIN_NAME, Catalog,
                             CATALOG_SCHEMA, problems)  # fmt: skip
     if builtin is None or user_path is None:
         return builtin, [source] if source else []
-    user, user_source = _load(user_path, str(user_path), "catalog", f"user-{user_path.name}", Catalog,
+    user, user_source = _load(user_path, str(user_path), "catalog", user_path.name, Catalog,
                               CATALOG_SCHEMA, problems)  # fmt: skip
     if user is None:
         return None, [source]

@@ -55,6 +55,7 @@ class Document:
     file: str
     data: Any
     sha256: str = ""
+    raw: bytes = b""  # the file's bytes as read (archived as evaluated)
     value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
@@ -117,7 +118,7 @@ def read_document(path: Path, display: str) -> tuple[Document | None, list[Probl
         return None, [problem]
     doc, problems = parse_text(text, display)
     if doc is not None:
-        doc.sha256 = hashlib.sha256(raw).hexdigest()
+        doc.sha256, doc.raw = hashlib.sha256(raw).hexdigest(), raw
     return doc, problems
 
 

@@ -1,0 +1,106 @@
+"""archive.zip: an evaluation's inputs as evaluated, its outputs, and a manifest of hashes.
+
+`bideval evaluate` keeps beside its outputs a copy of every input file exactly as it was
+read (`inputs/`) and `run.json` (language, formats, which files to re-run with). An archive
+is that folder, zipped reproducibly, with `manifest.json`: the sha256 of every member,
+the versions of bideval, Python and the rendering libraries, and the bundled fonts' hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+from bideval import __version__
+from bideval.errors import InputError, Problem
+from bideval.load.inputs import BUILTIN_NAME, Inputs
+from bideval.zipfiles import deterministic_zip
+
+ARCHIVE_SCHEMA = "bideval/archive/v1"
+RUN_SCHEMA = "bideval/run/v1"
+MANIFEST = "manifest.json"
+SIGNATURE = "signature.json"
+RUN_FILE = "run.json"
+INPUTS = "inputs"
+LIBRARIES = ("weasyprint", "pydyf", "openpyxl", "jinja2", "pydantic", "PyYAML", "fonttools")
+FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
+OUTPUT_NAMES = {"json": "results.json", "pdf": "report.pdf", "xlsx": "scorecard.xlsx"}
+
+
+def evaluated_files(inputs: Inputs, lang: str, formats: list[str]) -> dict[str, bytes]:
+    """The input copies and run.json that `evaluate` writes beside its outputs."""
+    files = {f"{INPUTS}/rubric/{inputs.rubric_source.name}": inputs.rubric_source.doc.raw}
+    for _, source in (*inputs.bids, *inputs.panel):
+        files[f"{INPUTS}/bids/{source.name}"] = source.doc.raw
+    catalog = None
+    for source in inputs.catalog_sources:
+        if source.name == BUILTIN_NAME:  # kept for the record; a re-run uses the installed one
+            files[f"{INPUTS}/builtin/gpus.yaml"] = source.doc.raw
+        else:
+            catalog = f"{INPUTS}/catalog/{source.name}"
+            files[catalog] = source.doc.raw
+    run = {"schema": RUN_SCHEMA, "lang": lang, "formats": formats, "rubric": f"{INPUTS}/rubric/"
+           f"{inputs.rubric_source.name}", "bids": f"{INPUTS}/bids", "catalog": catalog}  # fmt: skip
+    files[RUN_FILE] = canonical_json(run)
+    return files
+
+
+def canonical_json(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def read_run(files: dict[str, bytes], where: str) -> dict:
+    """run.json, checked enough to re-run from it."""
+    try:
+        run = json.loads(files[RUN_FILE])
+    except (KeyError, ValueError):
+        raise InputError([Problem(where, 0, 0, f"no readable {RUN_FILE}: was this folder written by "
+                                  "`bideval evaluate`?")]) from None  # fmt: skip
+    if not isinstance(run, dict) or run.get("schema") != RUN_SCHEMA:
+        raise InputError([Problem(where, 0, 0, f"{RUN_FILE} is not a {RUN_SCHEMA} file")])
+    return run
+
+
+def build_archive(out_dir: Path) -> bytes:
+    """The archive of an evaluate output folder (raises InputError naming what is missing)."""
+    where = str(out_dir)
+    run = read_run({RUN_FILE: (out_dir / RUN_FILE).read_bytes()} if (out_dir / RUN_FILE).is_file() else {}, where)
+    names = [RUN_FILE] + [OUTPUT_NAMES[f] for f in run["formats"]]
+    names += sorted(p.relative_to(out_dir).as_posix() for p in (out_dir / INPUTS).rglob("*") if p.is_file())
+    missing = [n for n in names if not (out_dir / n).is_file()]
+    if missing or "json" not in run["formats"]:
+        raise InputError([Problem(where, 0, 0, f"missing {n}") for n in missing or ["results.json"]])
+    files = {name: (out_dir / name).read_bytes() for name in names}
+    day = date.fromisoformat(json.loads(files["results.json"])["rubric"]["evaluation_date"])
+    return deterministic_zip({MANIFEST: canonical_json(manifest(files, run)), **files}, day)
+
+
+def manifest(files: dict[str, bytes], run: dict) -> dict:
+    return {
+        "schema": ARCHIVE_SCHEMA,
+        "bideval": __version__,
+        "python": platform.python_version(),
+        "libraries": library_versions(),
+        "fonts": {p.name: sha256(p.read_bytes()) for p in sorted(FONTS.glob("*.ttf"))},
+        "lang": run["lang"],
+        "formats": run["formats"],
+        "files": {name: sha256(data) for name, data in files.items()},
+    }
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
