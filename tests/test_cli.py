@@ -108,7 +108,11 @@ def test_default_output_folder_and_formats(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("evaluate", *NIPA)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out" / "nipa-gpu-2025").iterdir()) == ["report.pdf", "results.json", "scorecard.xlsx"]
+    out = tmp_path / "out" / "nipa-gpu-2025"
+    assert sorted(p.name for p in out.iterdir()) == ["inputs", "report.pdf", "results.json", "run.json", "scorecard.xlsx"]
+    # the inputs as evaluated, byte for byte, for `bideval archive`
+    assert (out / "inputs" / "rubric" / "nipa-gpu-2025.yaml").read_bytes() == NIPA[0].read_bytes()
+    assert (out / "inputs" / "bids" / "scores" / "ev-04.yaml").read_bytes() == (NIPA[1] / "scores" / "ev-04.yaml").read_bytes()
 
 
 def test_validate_writes_nothing(tmp_path, monkeypatch):
