@@ -1,0 +1,52 @@
+"""Monte Carlo stability: sample weights around the published ones, count who wins.
+
+Weights are drawn from a Dirichlet distribution centred on the published points
+(concentration `alpha`: larger means closer to the published weights), scaled back to the
+same total. Sampling is seeded with Python's own generator, so a seed always gives the
+same numbers. These are probabilities, not money: floats are fine here.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bideval.analysis.model import WeightModel
+from bideval.rank import Candidate, decide, rank
+from bideval.result import Result
+
+DEFAULT_SAMPLES = 2000
+DEFAULT_ALPHA = 100.0
+
+
+@dataclass(frozen=True)
+class Stability:
+    bidder: str
+    first: float  # share of samples ranked first (ties count for each tied bid)
+    selected: float  # share of samples in which it is selected (or tied for selection)
+
+
+def stability(result: Result, *, samples: int = DEFAULT_SAMPLES, alpha: float = DEFAULT_ALPHA,
+              seed: int = 0) -> list[Stability]:  # fmt: skip
+    model = WeightModel.from_result(result)
+    if not model.shares:
+        return []
+    rng = random.Random(seed)
+    base = [float(p) for p in model.points]
+    total = sum(base)
+    shares = {bidder: [float(s) for s in values] for bidder, values in model.shares.items()}
+    first = dict.fromkeys(shares, 0)
+    selected = dict.fromkeys(shares, 0)
+    for _ in range(samples):
+        draws = [rng.gammavariate(alpha * p / total, 1.0) for p in base]
+        scale = total / sum(draws)
+        weights = [d * scale for d in draws]
+        totals = {b: sum(w * s for w, s in zip(weights, values)) for b, values in shares.items()}
+        placed = rank([Candidate(b, model.prices[b], (t,)) for b, t in totals.items()])  # type: ignore[arg-type]
+        for p in placed:
+            if p.rank == 1:
+                first[p.bidder] += 1
+        decision = decide(placed, model.award)
+        for bidder in decision.winners + decision.tied:
+            selected[bidder] += 1
+    return [Stability(b, first[b] / samples, selected[b] / samples) for b in shares]

@@ -1,0 +1,114 @@
+"""Weight sensitivity: how far a criterion's points must move before the decision changes.
+
+For a node S, moving δ points into S (pro rata over its leaves) and out of the rest (pro
+rata) keeps the total. Every bid's total is then linear in δ, so two bids swap places at
+one δ, found exactly: T_a + δ·slope_a = T_b + δ·slope_b. The flip point of S is the
+smallest |δ| at which the winner (or selected set) changes — or none inside the range
+where no criterion's points go below zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+
+from bideval.analysis.model import WeightModel
+from bideval.result import Result
+
+SWEEP = (Fraction(-20, 100), Fraction(-10, 100), Fraction(10, 100), Fraction(20, 100))
+NUDGE = Fraction(1, 10**9)  # just past a crossing, to see which side wins
+
+
+@dataclass(frozen=True)
+class FlipPoint:
+    criterion: str
+    points: Fraction  # the node's published points
+    delta: Fraction | None  # points moved in (+) or out (-) at which the outcome changes; None: never
+    direction: int  # +1: the change comes moving points in; -1: moving them out (tells the sign of a 0)
+    first_after: tuple[str, ...]  # ranked first just past the flip point (several if tied)
+    selected_after: tuple[str, ...]  # selected (or tied for selection) just past the flip point
+
+    @property
+    def share(self) -> Fraction | None:
+        return None if self.delta is None else self.delta / self.points
+
+
+@dataclass(frozen=True)
+class Sweep:
+    criterion: str
+    change: Fraction  # -0.2 … +0.2 of the node's points
+    ranking: tuple[str, ...]  # bidders in order under the changed points
+
+
+def leaves_under(result: Result, node: str) -> set[str]:
+    children: dict[str, list[str]] = {}
+    for c in result.rubric.criteria:
+        if c.parent:
+            children.setdefault(c.parent, []).append(c.id)
+    stack, leaves = [node], set()
+    while stack:
+        current = stack.pop()
+        if current in children:
+            stack += children[current]
+        else:
+            leaves.add(current)
+    return leaves
+
+
+def _selection(model: WeightModel, points: tuple[Fraction, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What counts as the decision: who ranks first, and who is selected (or tied for it)."""
+    order, decision = model.outcome(points)
+    first = model.keys(points)[order[0]]
+    leaders = tuple(sorted(b for b, k in model.keys(points).items() if k == first))
+    return leaders, tuple(sorted(decision.winners + decision.tied))
+
+
+def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fraction) -> FlipPoint:
+    inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))
+    outside = sum(model.points, Fraction(0)) - inside
+    baseline = _selection(model, model.points)
+    slopes, totals = {}, model.totals(model.points)
+    for bidder, shares in model.shares.items():
+        into = sum((p * s for leaf, p, s in zip(model.leaves, model.points, shares) if leaf in subset), Fraction(0))
+        slopes[bidder] = into / inside - (totals[bidder] - into) / outside if outside else Fraction(0)
+    crossings = {Fraction(0)}  # a tie today flips at once
+    for a, b in combinations(model.shares, 2):
+        if slopes[a] != slopes[b]:
+            delta = (totals[b] - totals[a]) / (slopes[a] - slopes[b])
+            if -inside <= delta <= outside:
+                crossings.add(delta)
+    for delta in sorted(crossings, key=lambda d: (abs(d), d)):
+        for step in ((NUDGE, -NUDGE) if delta == 0 else (NUDGE if delta > 0 else -NUDGE,)):
+            moved = delta + step
+            if not -inside <= moved <= outside:
+                continue
+            after = _selection(model, model.shifted(subset, moved))
+            if after != baseline:
+                return FlipPoint(node, node_points, delta, 1 if step > 0 else -1, *after)
+    return FlipPoint(node, node_points, None, 0, *baseline)
+
+
+def flip_points(result: Result) -> list[FlipPoint]:
+    """A flip point per criterion node (rubric order), for the bids that were ranked."""
+    model = WeightModel.from_result(result)
+    if len(model.shares) < 2:
+        return []
+    points_of = {c.id: Fraction(c.points) for c in result.rubric.criteria}
+    nodes = [c.id for c in result.rubric.criteria if leaves_under(result, c.id) != set(model.leaves)]
+    return [flip_point(model, leaves_under(result, n), n, points_of[n]) for n in nodes]
+
+
+def sweeps(result: Result) -> list[Sweep]:
+    """One at a time: each node's points ±10 % and ±20 %, the rest rescaled; the resulting order."""
+    model = WeightModel.from_result(result)
+    rows = []
+    for info in result.rubric.criteria:
+        subset = leaves_under(result, info.id)
+        if subset == set(model.leaves) or not model.shares:
+            continue
+        inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))
+        for change in SWEEP:
+            order, _ = model.outcome(model.shifted(subset, inside * change))
+            rows.append(Sweep(info.id, change, tuple(order)))
+    return rows

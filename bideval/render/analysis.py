@@ -1,0 +1,118 @@
+"""`bideval analyze` in the terminal: robustness of the ranking and consistency of the panel."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from bideval.analysis.run import Analysis
+
+
+def render_analysis(analysis: Analysis, console: Console, lang: str = "ko") -> None:
+    result = analysis.result
+    names = {b.bidder_id: b.name.text(lang) for b in result.bids}
+    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
+
+    def who(ids) -> str:  # noqa: ANN001
+        return ", ".join(names.get(i, i) for i in ids) or "–"
+
+    if analysis.overrides:
+        console.print(_whatif(analysis, names))
+    console.print(_flips(analysis, labels, who))
+    console.print(_sweeps(analysis, labels, who))
+    table = Table(title=Text(f"Monte Carlo stability: {analysis.samples:,} weight samples, Dirichlet concentration "
+                             f"{analysis.alpha:g} around the published points, seed {analysis.seed}"),
+                  title_justify="left")  # fmt: skip
+    for column in ("bidder", "P(ranked first)", "P(selected)"):
+        table.add_column(column, justify="left" if column == "bidder" else "right")
+    for row in analysis.stability:
+        table.add_row(Text(names[row.bidder]), f"{row.first:.1%}", f"{row.selected:.1%}")
+    console.print(table)
+    console.print(_reversals(analysis, who))
+    console.print(_panel(analysis, labels, names))
+
+
+def _flips(analysis: Analysis, labels: dict, who) -> Table:  # noqa: ANN001
+    table = Table(title="Weight sensitivity: smallest shift of points that changes the decision "
+                  "(the rest rescaled, total kept)", title_justify="left")  # fmt: skip
+    for column in ("criterion", "points", "flip at", "share of node", "then first", "then selected"):
+        table.add_column(column, justify="right" if column in ("points", "flip at", "share of node") else "left")
+    for flip in analysis.flips:
+        if flip.delta is None:
+            table.add_row(Text(labels[flip.criterion]), str(flip.points), "never", "–", "", "")
+            continue
+        moved = _signed(flip.delta, flip.direction)
+        table.add_row(Text(labels[flip.criterion]), str(flip.points), moved, _percent(flip.share, flip.direction),
+                      Text(who(flip.first_after)), Text(who(flip.selected_after)))  # fmt: skip
+    return table
+
+
+def _signed(delta: Fraction, direction: int) -> str:
+    if delta == 0:
+        return "+0 (tie now)" if direction > 0 else "-0 (tie now)"
+    return f"{float(delta):+.4f}"
+
+
+def _percent(share: Fraction | None, direction: int) -> str:
+    if share is None:
+        return "–"
+    return f"{float(share):+.2%}" if share else ("+0%" if direction > 0 else "-0%")
+
+
+def _sweeps(analysis: Analysis, labels: dict, who) -> Table:  # noqa: ANN001
+    table = Table(title="One at a time: each criterion's points changed, the rest rescaled", title_justify="left")
+    table.add_column("criterion")
+    table.add_column("change", justify="right")
+    table.add_column("ranking")
+    for sweep in analysis.sweeps:
+        table.add_row(Text(labels[sweep.criterion]), f"{float(sweep.change):+.0%}", Text(who(sweep.ranking)))
+    return table
+
+
+def _reversals(analysis: Analysis, who) -> Table:  # noqa: ANN001
+    title = "Rank reversal: the order of the other bids when one is removed or a dominated clone is added"
+    if not analysis.relative_methods:
+        title += " (no relative methods in this rubric: no reversal is possible)"
+    table = Table(title=title, title_justify="left")
+    for column in ("change", "reversal", "order before", "order after"):
+        table.add_column(column)
+    for row in analysis.reversals:
+        flag = Text("REVERSED", style="bold red") if row.reversed else Text("none", style="green")
+        table.add_row(Text(row.change), flag, Text(who(row.before)), Text(who(row.after)))
+    return table
+
+
+def _panel(analysis: Analysis, labels: dict, names: dict) -> Table:
+    evaluators = {e.id: e.name.text("ko") for e in analysis.result.evaluators}
+    table = Table(title="Panel consistency (flags, not verdicts; scores as % of the item's maximum)",
+                  title_justify="left")  # fmt: skip
+    for column in ("what", "who", "value"):
+        table.add_column(column)
+    for row in analysis.leniency:
+        table.add_row("leniency (mean vs. the others)", Text(f"{evaluators.get(row.evaluator, row.evaluator)} "
+                      f"({row.evaluator})"), f"{row.mean_deviation:+.2f} pts over {row.scores} scores")  # fmt: skip
+    for row in analysis.outliers:
+        table.add_row(Text("score > 2 SD from the others", style="yellow"),
+                      Text(f"{row.evaluator} on {names.get(row.bidder, row.bidder)} / {labels[row.criterion]}"),
+                      f"{row.score:.1f} vs {row.others_mean:.1f} ± {row.others_sd:.1f}")  # fmt: skip
+    for row in analysis.agreement:
+        value = "n/a" if row.kendall_w is None else f"W = {row.kendall_w:.3f}"
+        table.add_row("agreement (Kendall's W)", Text(labels[row.criterion]),
+                      f"{value} ({row.evaluators} evaluators × {row.bidders} bidders)")  # fmt: skip
+    return table
+
+
+def _whatif(analysis: Analysis, names: dict) -> Table:
+    overrides = "; ".join(f"--{o.kind} {o.target}={o.value}" for o in analysis.overrides)
+    table = Table(title=Text(f"What-if: {overrides} (input files unchanged)"), title_justify="left")
+    for column in ("bidder", "total before", "total after", "rank before", "rank after", "status after"):
+        table.add_column(column)
+    before = {b.bidder_id: b for b in analysis.baseline.bids}  # type: ignore[union-attr]
+    for bid in analysis.result.bids:
+        old = before.get(bid.bidder_id)
+        table.add_row(Text(names[bid.bidder_id]), str(old.total if old else "–"), str(bid.total),
+                      str(old.rank if old and old.rank else "–"), str(bid.rank or "–"), bid.status)  # fmt: skip
+    return table
