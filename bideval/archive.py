@@ -14,6 +14,9 @@ import platform
 from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bideval import __version__
 from bideval.errors import InputError, Problem
@@ -31,8 +34,9 @@ FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
 OUTPUT_NAMES = {"json": "results.json", "pdf": "report.pdf", "xlsx": "scorecard.xlsx"}
 
 
-def evaluated_files(inputs: Inputs, lang: str, formats: list[str]) -> dict[str, bytes]:
-    """The input copies and run.json that `evaluate` writes beside its outputs."""
+def evaluated_files(inputs: Inputs, lang: str, formats: list[str], analysis: dict | None = None) -> dict[str, bytes]:
+    """The input copies and run.json that `evaluate` writes beside its outputs
+    (`analysis`: the settings of --analysis — seed, samples, alpha — or None)."""
     files = {f"{INPUTS}/rubric/{inputs.rubric_source.name}": inputs.rubric_source.doc.raw}
     for _, source in (*inputs.bids, *inputs.panel):
         files[f"{INPUTS}/bids/{source.name}"] = source.doc.raw
@@ -44,7 +48,7 @@ def evaluated_files(inputs: Inputs, lang: str, formats: list[str]) -> dict[str, 
             catalog = f"{INPUTS}/catalog/{source.name}"
             files[catalog] = source.doc.raw
     run = {"schema": RUN_SCHEMA, "lang": lang, "formats": formats, "rubric": f"{INPUTS}/rubric/"
-           f"{inputs.rubric_source.name}", "bids": f"{INPUTS}/bids", "catalog": catalog}  # fmt: skip
+           f"{inputs.rubric_source.name}", "bids": f"{INPUTS}/bids", "catalog": catalog, "analysis": analysis}  # fmt: skip
     files[RUN_FILE] = canonical_json(run)
     return files
 
@@ -53,41 +57,79 @@ def canonical_json(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def read_run(files: dict[str, bytes], where: str) -> dict:
-    """run.json, checked enough to re-run from it."""
+class _Analysis(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    seed: int
+    samples: int = Field(ge=1, le=100_000)
+    alpha: float = Field(gt=0)
+
+
+class Run(BaseModel):
+    """run.json. An archive comes from elsewhere: every path must stay inside its own inputs/."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    schema_id: Literal["bideval/run/v1"] = Field(alias="schema")
+    lang: Literal["ko", "en"]
+    formats: list[Literal["json", "pdf", "xlsx"]] = Field(min_length=1)
+    rubric: str = Field(pattern=rf"^{INPUTS}/rubric/[^/\\]+$")
+    bids: Literal["inputs/bids"]
+    catalog: str | None = Field(default=None, pattern=rf"^{INPUTS}/catalog/[^/\\]+$")
+    analysis: _Analysis | None = None
+
+    @field_validator("rubric", "catalog")
+    @classmethod
+    def _no_climbing(cls, value: str | None) -> str | None:
+        if value is not None and (".." in value.split("/") or "\x00" in value):
+            raise ValueError("must name a file inside the archive's inputs/")
+        return value
+
+    @field_validator("formats")
+    @classmethod
+    def _unique(cls, formats: list[str]) -> list[str]:
+        if len(set(formats)) != len(formats) or "json" not in formats:
+            raise ValueError("formats must be distinct and include json")
+        return formats
+
+
+def read_run(files: dict[str, bytes], where: str) -> Run:
+    """run.json, checked before anything is re-run from it."""
     try:
-        run = json.loads(files[RUN_FILE])
-    except (KeyError, ValueError):
-        raise InputError([Problem(where, 0, 0, f"no readable {RUN_FILE}: was this folder written by "
-                                  "`bideval evaluate`?")]) from None  # fmt: skip
-    if not isinstance(run, dict) or run.get("schema") != RUN_SCHEMA:
-        raise InputError([Problem(where, 0, 0, f"{RUN_FILE} is not a {RUN_SCHEMA} file")])
-    return run
+        return Run.model_validate_json(files[RUN_FILE])
+    except KeyError:
+        raise InputError([Problem(where, 0, 0, f"no {RUN_FILE}: was this written by `bideval evaluate`?")]) from None
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        place = ".".join(str(p) for p in first["loc"]) or RUN_FILE
+        raise InputError([Problem(where, 0, 0, f"{RUN_FILE} is not valid: {place}: {first['msg']}")]) from None
 
 
 def build_archive(out_dir: Path) -> bytes:
     """The archive of an evaluate output folder (raises InputError naming what is missing)."""
     where = str(out_dir)
     run = read_run({RUN_FILE: (out_dir / RUN_FILE).read_bytes()} if (out_dir / RUN_FILE).is_file() else {}, where)
-    names = [RUN_FILE] + [OUTPUT_NAMES[f] for f in run["formats"]]
+    names = [RUN_FILE] + [OUTPUT_NAMES[f] for f in run.formats]
     names += sorted(p.relative_to(out_dir).as_posix() for p in (out_dir / INPUTS).rglob("*") if p.is_file())
     missing = [n for n in names if not (out_dir / n).is_file()]
-    if missing or "json" not in run["formats"]:
-        raise InputError([Problem(where, 0, 0, f"missing {n}") for n in missing or ["results.json"]])
+    if missing:
+        raise InputError([Problem(where, 0, 0, f"missing {n}") for n in missing])
     files = {name: (out_dir / name).read_bytes() for name in names}
-    day = date.fromisoformat(json.loads(files["results.json"])["rubric"]["evaluation_date"])
+    try:
+        day = date.fromisoformat(json.loads(files["results.json"])["rubric"]["evaluation_date"])
+    except (ValueError, KeyError, TypeError):
+        raise InputError([Problem(str(out_dir / "results.json"), 0, 0, "not a results file written by "
+                                  "`bideval evaluate` (no rubric.evaluation_date)")]) from None  # fmt: skip
     return deterministic_zip({MANIFEST: canonical_json(manifest(files, run)), **files}, day)
 
 
-def manifest(files: dict[str, bytes], run: dict) -> dict:
+def manifest(files: dict[str, bytes], run: Run) -> dict:
     return {
         "schema": ARCHIVE_SCHEMA,
         "bideval": __version__,
         "python": platform.python_version(),
         "libraries": library_versions(),
         "fonts": {p.name: sha256(p.read_bytes()) for p in sorted(FONTS.glob("*.ttf"))},
-        "lang": run["lang"],
-        "formats": run["formats"],
+        "lang": run.lang,
+        "formats": run.formats,
         "files": {name: sha256(data) for name, data in files.items()},
     }
 

@@ -89,6 +89,10 @@ def evaluate_command(
     catalog: CatalogOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
     archive: Annotated[bool, typer.Option("--archive", help="Also write archive.zip (see `bideval archive`).")] = False,
+    analysis: Annotated[
+        bool, typer.Option("--analysis", help="Add the decision analysis to report.pdf and scorecard.xlsx.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the analysis' Monte Carlo sampling.")] = 0,
 ) -> None:
     """Evaluate the bids in BIDS_DIR against RUBRIC: print the ranking and write results.
 
@@ -102,8 +106,14 @@ def evaluate_command(
 
     inputs, result = _load_and_evaluate(rubric, bids_dir, catalog)
     target = out if out is not None else Path("out") / inputs.rubric.id
-    extra = evaluated_files(inputs, lang, chosen)
-    written, problems = write_outputs(result, target, chosen, lang=lang, force=force, extra=extra)
+    settings = {"seed": seed, "samples": 2000, "alpha": 100.0} if analysis else None
+    studied = None
+    if settings:
+        from bideval.analysis.run import analyze
+
+        studied = analyze(inputs, **settings)
+    extra = evaluated_files(inputs, lang, chosen, settings)
+    written, problems = write_outputs(result, target, chosen, lang=lang, force=force, extra=extra, analysis=studied)
     if problems:
         _fail(problems)
     written = [p for p in written if p.name in {"results.json", "report.pdf", "scorecard.xlsx"}]

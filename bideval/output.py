@@ -10,16 +10,21 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bideval.errors import Problem
 from bideval.result import Result
+
+if TYPE_CHECKING:
+    from bideval.analysis.run import Analysis
 
 
 FORMATS = {"json": "results.json", "pdf": "report.pdf", "xlsx": "scorecard.xlsx"}  # format → file name
 
 
-def render(result: Result, fmt: str, lang: str) -> bytes:
-    """One output format as bytes. Renderers are imported here, only when asked for."""
+def render(result: Result, fmt: str, lang: str, analysis: Analysis | None = None) -> bytes:
+    """One output format as bytes (`analysis` adds a section to the PDF and a sheet to the
+    scorecard). Renderers are imported here, only when asked for."""
     if fmt == "json":
         from bideval.render.json import render_json
 
@@ -27,16 +32,17 @@ def render(result: Result, fmt: str, lang: str) -> bytes:
     if fmt == "pdf":
         from bideval.render.pdf import render_pdf
 
-        return render_pdf(result, lang)
+        return render_pdf(result, lang, analysis)
     if fmt == "xlsx":
         from bideval.render.xlsx import render_xlsx
 
-        return render_xlsx(result, lang)
+        return render_xlsx(result, lang, analysis)
     raise ValueError(f"unknown format {fmt!r}")
 
 
 def write_outputs(
-    result: Result, folder: Path, formats: list[str], *, lang: str, force: bool, extra: dict[str, bytes]
+    result: Result, folder: Path, formats: list[str], *, lang: str, force: bool, extra: dict[str, bytes],
+    analysis: Analysis | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Render every format, then write them all with `extra` files (the evaluated inputs);
     (written paths, problems) — problems mean nothing was written."""
@@ -46,7 +52,7 @@ def write_outputs(
     stale = folder / "inputs"
     if stale.is_dir():  # a forced re-run: inputs of the earlier run must not linger beside the new outputs
         shutil.rmtree(stale)
-    return write_files(folder, {**{FORMATS[f]: render(result, f, lang) for f in formats}, **extra}, force=True)
+    return write_files(folder, {**{FORMATS[f]: render(result, f, lang, analysis) for f in formats}, **extra}, force=True)
 
 
 def write_files(folder: Path, files: dict[str, bytes], *, force: bool) -> tuple[list[Path], list[Problem]]:

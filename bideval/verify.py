@@ -90,7 +90,8 @@ def _version_notes(manifest: dict) -> list[str]:
     notes = []
     if manifest.get("bideval") != __version__:
         notes.append(f"archived with bideval {manifest.get('bideval')}, checking with {__version__}")
-    recorded = manifest.get("libraries") or {}
+    recorded = manifest.get("libraries")
+    recorded = recorded if isinstance(recorded, dict) else {}
     for name, version in library_versions().items():
         if name in recorded and recorded[name] != version:
             notes.append(f"{name}: archived with {recorded[name]}, installed {version}")
@@ -98,24 +99,30 @@ def _version_notes(manifest: dict) -> list[str]:
 
 
 def _regenerate(members: dict[str, bytes], where: str, keep: Path | None) -> list[Check]:
+    from bideval.analysis.run import analyze
     from bideval.load.inputs import load_inputs
     from bideval.output import render
     from bideval.pipeline import evaluate
 
-    run = read_run(members, where)
+    try:
+        run = read_run(members, where)
+    except InputError as exc:  # reported as a row, beside what the hash checks found
+        return [Check("evaluation", "differs", f"cannot re-run: {exc.problems[0].message}")]
     checks = []
     with tempfile.TemporaryDirectory(prefix="bideval-verify-") as tmp:
         folder = Path(tmp)
         unpack({n: d for n, d in members.items() if n.startswith("inputs/")}, folder)
         try:
-            catalog = folder / run["catalog"] if run.get("catalog") else None
-            result = evaluate(load_inputs(folder / run["rubric"], folder / run["bids"], catalog))
+            catalog = folder / run.catalog if run.catalog else None
+            inputs = load_inputs(folder / run.rubric, folder / run.bids, catalog)
+            result = evaluate(inputs)
+            analysis = analyze(inputs, **run.analysis.model_dump()) if run.analysis else None
         except InputError as exc:
             first = exc.problems[0] if exc.problems else "unknown problem"
             return [Check("evaluation", "differs", f"the archived inputs no longer evaluate: {first}")]
-        for fmt in run["formats"]:
+        for fmt in run.formats:
             name = OUTPUT_NAMES[fmt]
-            produced = render(result, fmt, run["lang"])
+            produced = render(result, fmt, run.lang, analysis)
             if keep is not None:
                 keep.mkdir(parents=True, exist_ok=True)
                 (keep / name).write_bytes(produced)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -17,7 +18,11 @@ from bideval.i18n import t
 from bideval.render.charts import category_bars, price_share_scatter
 from bideval.render.common import categories, outcome_text, reason_text, rules_text, shows_technical, warning_text
 from bideval.render.formatting import gate_rule, number, value_text
+from bideval.render.analysis_tables import analysis_tables
 from bideval.result import BidResult, Result
+
+if TYPE_CHECKING:
+    from bideval.analysis.run import Analysis
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -32,7 +37,7 @@ def _environment() -> Environment:
     )
 
 
-def render_html(result: Result, lang: str) -> str:
+def render_html(result: Result, lang: str, analysis: Analysis | None = None) -> str:
     text = partial(t, lang=lang)
     notes = [(b.name.text(lang), reason_text(r, result, lang)) for b in result.bids for r in b.reasons
              if r.code != "not_selected_rank"]  # fmt: skip
@@ -63,6 +68,7 @@ def render_html(result: Result, lang: str) -> str:
         value=lambda v: value_text(v, lang),
         gate_rule=lambda op, v: gate_rule(op, v, lang),
         zip=zip,
+        analysis=analysis_tables(analysis, lang) if analysis else [],
     )
 
 

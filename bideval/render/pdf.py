@@ -12,18 +12,22 @@ from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bideval.render.html import render_html
 from bideval.result import Result
+
+if TYPE_CHECKING:
+    from bideval.analysis.run import Analysis
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ASSET_SCHEME = "bideval-asset:"
 
 
-def render_pdf(result: Result, lang: str) -> bytes:
+def render_pdf(result: Result, lang: str, analysis: Analysis | None = None) -> bytes:
     from weasyprint import HTML
 
-    html = HTML(string=render_html(result, lang), base_url=None, url_fetcher=_fetcher())
+    html = HTML(string=render_html(result, lang, analysis), base_url=None, url_fetcher=_fetcher())
     # No pdf_identifier: the file carries no random or time-based id (reproducible bytes).
     with _source_date(result.rubric.evaluation_date):
         return html.write_pdf(font_config=_font_config(), pdf_identifier=None)

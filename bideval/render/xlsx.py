@@ -8,7 +8,7 @@ own Decimal, shown with exactly its own digits, so the workbook reads the same a
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -20,13 +20,17 @@ from bideval.excel import display_width, put, workbook_bytes
 from bideval.fields import METRICS
 from bideval.i18n import t
 from bideval.render.common import categories, outcome_text, reason_text, rules_text, shows_technical
+from bideval.render.analysis_tables import analysis_tables
 from bideval.result import Result
+
+if TYPE_CHECKING:
+    from bideval.analysis.run import Analysis
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 BOLD = Font(bold=True)
 
 
-def render_xlsx(result: Result, lang: str) -> bytes:
+def render_xlsx(result: Result, lang: str, analysis: Analysis | None = None) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Summary"
@@ -36,6 +40,8 @@ def render_xlsx(result: Result, lang: str) -> bytes:
     _panel(workbook.create_sheet("Panel"), result, lang)
     _gates(workbook.create_sheet("Gates"), result, lang)
     _provenance(workbook.create_sheet("Provenance"), result, lang)
+    if analysis is not None:
+        _analysis(workbook.create_sheet("Analysis"), result, analysis, lang)
     return workbook_bytes(workbook, result.rubric.evaluation_date)
 
 
@@ -188,3 +194,20 @@ def _provenance(ws: Worksheet, result: Result, lang: str) -> None:
     rows += [[t(f"role.{f.role}", lang), f.name, f.sha256] for f in result.inputs]
     rows += [[t("rules_title", lang), rule, ""] for rule in rules_text(result, lang)]
     _table(ws, 4, [t("role", lang), t("file", lang), "SHA-256"], rows)
+
+
+def _analysis(ws: Worksheet, result: Result, analysis: Analysis, lang: str) -> None:
+    """The analysis tables one under another (no filters: several tables share the sheet)."""
+    _title(ws, result, lang, f"{t('analysis_title', lang)} — {t('analysis_note', lang)}")
+    row = 4
+    for title, headers, rows in analysis_tables(analysis, lang):
+        put(ws.cell(row=row, column=1), title).font = BOLD
+        for column, header in enumerate(headers, start=1):
+            cell = put(ws.cell(row=row + 1, column=column), header)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+        for offset, values in enumerate(rows, start=2):
+            for column, value in enumerate(values, start=1):
+                _cell(ws, row + offset, column, value)
+        row += len(rows) + 3
+    for column in range(1, 7):
+        ws.column_dimensions[get_column_letter(column)].width = 30 if column == 1 else 22
