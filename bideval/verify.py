@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bideval import __version__
-from bideval.archive import MANIFEST, OUTPUT_NAMES, SIGNATURE, library_versions, read_run, sha256
+from bideval.archive import ARCHIVE_SCHEMA, MANIFEST, OUTPUT_NAMES, SIGNATURE, library_versions, read_run, sha256
 from bideval.errors import InputError, Problem
 from bideval.zipfiles import read_members, unpack
 
@@ -65,6 +65,7 @@ def verify_archive(path: Path, pubkey: Path | None = None, keep: Path | None = N
 def _manifest(members: dict[str, bytes], where: str) -> dict:
     try:
         manifest = json.loads(members[MANIFEST])
+        assert manifest["schema"] == ARCHIVE_SCHEMA
         files = manifest["files"]
         assert isinstance(files, dict) and all(isinstance(v, str) for v in files.values())
     except (KeyError, ValueError, TypeError, AssertionError):
@@ -118,7 +119,8 @@ def _regenerate(members: dict[str, bytes], where: str, keep: Path | None) -> lis
             result = evaluate(inputs)
             analysis = analyze(inputs, **run.analysis.model_dump()) if run.analysis else None
         except InputError as exc:
-            first = exc.problems[0] if exc.problems else "unknown problem"
+            # Name the archive member, not the temporary folder it was unpacked to.
+            first = str(exc.problems[0]).replace(f"{folder}/", "") if exc.problems else "unknown problem"
             return [Check("evaluation", "differs", f"the archived inputs no longer evaluate: {first}")]
         for fmt in run.formats:
             name = OUTPUT_NAMES[fmt]
