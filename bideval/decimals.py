@@ -18,15 +18,15 @@ def round_to(value: Exact, places: int, mode: str = "half_up") -> Decimal:
         raise TypeError("round_to takes exact values (Fraction, Decimal, int), not float")
     scaled = Fraction(value) * 10**places
     sign = -1 if scaled < 0 else 1
-    magnitude = abs(scaled)
-    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
-    remainder = Fraction(rest, magnitude.denominator)
+    numerator, denominator = abs(scaled.numerator), scaled.denominator
+    whole, rest = divmod(numerator, denominator)
+    twice = 2 * rest  # compare the remainder with one half in integers: exact and fast
     if mode == "down":
         pass
     elif mode == "half_up":
-        whole += remainder >= Fraction(1, 2)
+        whole += twice >= denominator
     elif mode == "half_even":
-        whole += remainder > Fraction(1, 2) or (remainder == Fraction(1, 2) and whole % 2 == 1)
+        whole += twice > denominator or (twice == denominator and whole % 2 == 1)
     else:
         raise ValueError(f"unknown rounding mode {mode!r}")
     return Decimal(sign * whole).scaleb(-places)

@@ -44,9 +44,10 @@ def evaluate(inputs: Inputs) -> Result:
     decision = decide(placed, rubric.award)
     keys = ["total", *rubric.ranking.tie_break]
     results = []
+    places = {p.bidder: p for p in placed}
     for bid, source in inputs.bids:
         bidder, standing = bid.bidder.id, standings[bid.bidder.id]
-        place = next((p for p in placed if p.bidder == bidder), None)
+        place = places.get(bidder)
         status, reasons = _final_status(standing, place is not None, bidder, decision)
         results.append(BidResult(
             bidder_id=bidder, name=bid.bidder.name, file=source.name, price=bid.price, gates=gates[bidder],

@@ -191,6 +191,7 @@ def _check_one_sheet(
 ) -> list[Problem]:
     problems: list[Problem] = []
     evaluator = scores.evaluator.id
+    bidders = set(bidders)  # type: ignore[assignment]  # membership tests below, 10k bidders
     for i, bidder in enumerate(scores.evaluator.conflicts):
         if bidder not in bidders and bidder not in others:
             problems.append(doc.problem(("evaluator", "conflicts", i), f"conflict with unknown bidder '{bidder}'"))
@@ -214,7 +215,7 @@ def _check_one_sheet(
             if not Decimal(0) <= value <= top:
                 unit = "%" if criterion.scale != "points" else " points"
                 problems.append(doc.problem(where, f"score {value} for '{cid}' is outside 0–{top}{unit}"))
-    for bidder in bidders:
+    for bidder in sorted(bidders):
         if bidder in scores.evaluator.conflicts or not complete:
             continue
         missing = [cid for cid in judged if cid not in scores.scores.get(bidder, {})]

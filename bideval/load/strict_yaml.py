@@ -27,6 +27,7 @@ import yaml
 from bideval.errors import Problem
 
 MAX_BYTES = 5 * 1024 * 1024
+_LIBYAML = getattr(yaml, "__with_libyaml__", False)
 MAX_INT_DIGITS = 19  # beyond any price or count we accept; keeps arithmetic bounded
 MAX_DECIMAL_EXPONENT = 18
 
@@ -90,14 +91,7 @@ class _Composer(yaml.SafeLoader):
     """PyYAML's safe loader, used only to compose nodes, refusing anchors, aliases and tags."""
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused(event.start_mark, "aliases (*name) are not allowed; write the value out in full")
-        if getattr(event, "anchor", None) is not None:
-            raise _Refused(event.start_mark, "anchors (&name) are not allowed; write each value out in full")
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            raise _Refused(event.start_mark, f"explicit tags ({tag}) are not allowed")
+        _refuse_event(self.peek_event())
         return super().compose_node(parent, index)
 
 
@@ -124,7 +118,7 @@ def read_document(path: Path, display: str) -> tuple[Document | None, list[Probl
 
 def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     try:
-        root = yaml.compose(text, Loader=_Composer)
+        root = _compose(text)
     except _Refused as exc:
         return None, [Problem(display, exc.mark.line + 1, exc.mark.column + 1, exc.message)]
     except yaml.MarkedYAMLError as exc:
@@ -136,7 +130,7 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
         return None, [Problem(display, 0, 0, f"not valid YAML: {exc}")]
     except RecursionError:
         return None, [Problem(display, 0, 0, "nesting is too deep")]
-    if root is None or (isinstance(root, yaml.ScalarNode) and root.style is None and root.value == ""):
+    if root is None or (isinstance(root, yaml.ScalarNode) and not root.style and root.value == ""):
         return None, [Problem(display, 0, 0, "file is empty; expected a mapping that starts with `schema:`")]
     doc = Document(display, None)
     problems: list[Problem] = []
@@ -150,6 +144,27 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
     # Scalar problems leave the structure intact: return the document so that its other
     # problems are found in the same run.
     return doc, problems
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """Compose with LibYAML when PyYAML has it (about 10× faster on large score files): one
+    pass over the events refuses anchors, aliases and tags, then the C composer builds nodes.
+    Without LibYAML, the pure-Python composer refuses them as it goes."""
+    if not _LIBYAML:
+        return yaml.compose(text, Loader=_Composer)
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        _refuse_event(event)
+    return yaml.compose(text, Loader=yaml.CSafeLoader)
+
+
+def _refuse_event(event: yaml.Event) -> None:
+    if isinstance(event, yaml.AliasEvent):
+        raise _Refused(event.start_mark, "aliases (*name) are not allowed; write the value out in full")
+    if getattr(event, "anchor", None) is not None:
+        raise _Refused(event.start_mark, "anchors (&name) are not allowed; write each value out in full")
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        raise _Refused(event.start_mark, f"explicit tags ({tag}) are not allowed")
 
 
 def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
@@ -169,7 +184,7 @@ def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
 def _convert(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> Any:
     doc.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
-        if node.style is not None:  # quoted or block scalar: always text
+        if node.style:  # quoted or block scalar: always text (plain is None, or '' from LibYAML)
             return node.value
         value, message = resolve_plain(node.value)
         if message:

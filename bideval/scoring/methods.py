@@ -53,6 +53,26 @@ def _need_number(value: Any) -> Fraction:
     return Fraction(value)
 
 
+class Peers(list):
+    """The values of every bid that passed the gates, checked and with their extremes found
+    once per criterion — not once per bid (which made relative methods quadratic)."""
+
+    def __init__(self, values: list[Any]):
+        super().__init__(values)
+        self._extremes: tuple[tuple[Fraction, Any], tuple[Fraction, Any]] | None = None
+
+    def extremes(self) -> tuple[tuple[Fraction, Any], tuple[Fraction, Any]]:
+        """((lowest, as given), (highest, as given)) as exact numbers."""
+        if self._extremes is None:
+            numbers = [(_need_number(v), v) for v in self]
+            self._extremes = (min(numbers, key=lambda pair: pair[0]), max(numbers, key=lambda pair: pair[0]))
+        return self._extremes
+
+
+def _peers(values: list[Any]) -> Peers:
+    return values if isinstance(values, Peers) else Peers(values)
+
+
 def _ratio_formula(c: Criterion) -> dict[str, str]:
     if c.better == "lower":
         return {
@@ -68,12 +88,10 @@ def _ratio_formula(c: Criterion) -> dict[str, str]:
 @_register("ratio_to_best", relative=True, formula=_ratio_formula)
 def ratio_to_best(c: Criterion, value: Any, peers: list[Any]) -> Scored:
     this = _need_number(value)
-    values = [_need_number(v) for v in peers]
     if this < 0 or (c.better == "lower" and this == 0):
         raise MethodError(f"ratio_to_best needs values greater than 0, got {value}")
-    pick = min if c.better == "lower" else max
-    best = pick(values)
-    best_value = peers[values.index(best)]
+    lowest, highest = _peers(peers).extremes()
+    best, best_value = lowest if c.better == "lower" else highest
     if c.better == "lower":
         ratio = best / this
     else:
@@ -155,7 +173,7 @@ def korean_price(c: Criterion, value: Any, peers: list[Any]) -> Scored:
     bid = _need_number(value)
     estimate = Fraction(c.estimated_price)  # type: ignore[arg-type]
     floor, eighty = estimate * Fraction(6, 10), estimate * Fraction(8, 10)
-    lowest = max(min(_need_number(v) for v in peers), floor)
+    lowest = max(_peers(peers).extremes()[0][0], floor)
     if bid >= eighty:
         score = Fraction(c.points) * lowest / bid
     else:
