@@ -1,4 +1,4 @@
-"""Benchmark: time to render report.pdf for the GPU sample (4 bidders) and for 50 bidders.
+"""Benchmark: time to render report.pdf and scorecard.xlsx for the GPU sample (4 bidders) and 50 bidders.
 
     .venv/bin/python bench/render_report.py [--runs 5]
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from bideval.load.inputs import load_inputs
 from bideval.pipeline import evaluate
 from bideval.render.pdf import render_pdf
+from bideval.render.xlsx import render_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = ROOT / "rubrics" / "nipa-gpu-2025.yaml"
@@ -49,12 +50,12 @@ def synthetic_bids(folder: Path, count: int) -> Path:
     return folder
 
 
-def time_render(bids: Path, runs: int) -> tuple[float, list[float], int, int]:
+def time_render(bids: Path, runs: int, render=render_pdf) -> tuple[float, list[float], int, int]:  # noqa: ANN001
     result = evaluate(load_inputs(RUBRIC, bids))
     times, size = [], 0
     for _ in range(runs):
         start = time.perf_counter()
-        payload = render_pdf(result, "ko")
+        payload = render(result, "ko")
         times.append(time.perf_counter() - start)
         size = len(payload)
     pages = payload.count(b"/Type /Page\n") or payload.count(b"/Type /Page")
@@ -68,9 +69,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cases = {"sample (4 bidders)": SAMPLE, "50 bidders": synthetic_bids(Path(tmp) / "bids50", 50)}
         for name, folder in cases.items():
-            median, times, size, _ = time_render(folder, args.runs)
-            runs = ", ".join(f"{t:.2f}" for t in times)
-            print(f"{name:20s} median {median:.2f} s  (runs: {runs})  {size / 1024:.0f} KiB")
+            for label, render in (("pdf", render_pdf), ("xlsx", render_xlsx)):
+                median, times, size, _ = time_render(folder, args.runs, render)
+                runs = ", ".join(f"{t:.2f}" for t in times)
+                print(f"{label:4s} {name:20s} median {median:.2f} s  (runs: {runs})  {size / 1024:.0f} KiB")
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -348,6 +348,18 @@ def analyze_command(
     render_analysis(analysis, _console(), lang)
 
 
+@app.command("schema")
+def schema_command(
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="rubric, bid, scores or catalog.")],
+) -> None:
+    """Print the JSON Schema of an input file kind (for editors that validate YAML)."""
+    from bideval.schema import KINDS, shipped
+
+    if kind not in KINDS:
+        raise typer.BadParameter(f"'{kind}' is not one of: {', '.join(KINDS)}", param_hint="KIND")
+    typer.echo(shipped(kind).read_text(encoding="utf-8"), nl=False)
+
+
 @app.command("validate")
 def validate_command(
     rubric: RubricArg,

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
@@ -61,10 +61,13 @@ def _share(value: Decimal) -> Decimal:
     return value
 
 
-Number = Annotated[Decimal, BeforeValidator(_to_decimal)]
-PositiveNumber = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_positive)]
-Share = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_share)]
-Day = Annotated[date, BeforeValidator(_to_date)]
+# JSON Schema as an editor should see the YAML: numbers are numbers (never quoted), dates are dates.
+Number = Annotated[Decimal, BeforeValidator(_to_decimal), WithJsonSchema({"type": "number"})]
+PositiveNumber = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_positive),
+                           WithJsonSchema({"type": "number", "exclusiveMinimum": 0})]  # fmt: skip
+Share = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_share),
+                  WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})]  # fmt: skip
+Day = Annotated[date, BeforeValidator(_to_date), WithJsonSchema({"type": "string", "format": "date"})]
 Money = Annotated[int, Field(gt=0)]
 Count = Annotated[int, Field(gt=0)]
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -87,4 +90,10 @@ class Label(Strict):
         return self.ko if lang == "ko" else self.en
 
 
-LabelIn = Annotated[Label, BeforeValidator(_to_label)]
+LabelIn = Annotated[
+    Label,
+    BeforeValidator(_to_label),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1},
+                              {"type": "object", "properties": {"ko": {"type": "string"}, "en": {"type": "string"}},
+                               "required": ["ko", "en"], "additionalProperties": False}]}),  # fmt: skip
+]

@@ -1,0 +1,44 @@
+"""docs/cli.md, generated from the commands themselves so it cannot drift (a test compares).
+
+    python -m bideval.cli_reference > docs/cli.md
+"""
+
+from __future__ import annotations
+
+import typer.main
+
+from bideval.cli import app
+
+
+def reference() -> str:
+    group = typer.main.get_command(app)
+    lines = ["# bideval command reference", "",
+             "Generated from the commands' own help by `python -m bideval.cli_reference`; "
+             "a test fails when this file and the commands disagree.", ""]  # fmt: skip
+    for name, command in group.commands.items():  # type: ignore[attr-defined]  # registration order
+        lines += [f"## `bideval {name}`", "", (command.help or "").strip(), ""]
+        arguments = [p for p in command.params if p.param_type_name == "argument"]
+        options = [p for p in command.params if p.param_type_name == "option" and p.name != "help"]
+        usage = " ".join([f"bideval {name}"] + [a.metavar or a.name.upper() for a in arguments] + ["[OPTIONS]"] * bool(options))
+        lines += ["```", usage, "```", ""]
+        for param in arguments + options:
+            lines.append(f"- {_describe(param)}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _describe(param) -> str:  # noqa: ANN001 - a click parameter (typer vendors click)
+    option = param.param_type_name == "option"
+    names = ", ".join(f"`{o}`" for o in param.opts) if option else f"`{param.metavar or param.name.upper()}`"
+    text = getattr(param, "help", None) or ""
+    extra = []
+    if param.required:
+        extra.append("required")
+    default = param.default
+    if option and not param.required and default not in (None, False, [], ()):
+        extra.append(f"default: {default}")
+    return f"{names}: {text}" + (f" ({'; '.join(extra)})" if extra else "")
+
+
+if __name__ == "__main__":
+    print(reference(), end="")
