@@ -39,6 +39,10 @@ def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
     for criterion, path in _walk_with_paths(rubric):
         own = criterion.problems()
         problems += [doc.problem(path, f"criterion '{criterion.id}': {message}") for message in own]
+        if -criterion.points.as_tuple().exponent > rubric.rounding.places:  # type: ignore[operator]
+            problems.append(doc.problem(path + ("points",), f"criterion '{criterion.id}' has {criterion.points} "
+                                        f"points, finer than the {rubric.rounding.places} decimal(s) scores are "
+                                        "rounded to; a full score could round above the points"))  # fmt: skip
         if criterion.id in seen:
             problems.append(doc.problem(path + ("id",), f"criterion id '{criterion.id}' is used more than once"))
         seen.add(criterion.id)
