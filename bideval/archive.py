@@ -61,7 +61,7 @@ class _Analysis(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     seed: int
     samples: int = Field(ge=1, le=100_000)
-    alpha: float = Field(gt=0)
+    alpha: float = Field(ge=0.01, le=1e6, allow_inf_nan=False)
 
 
 class Run(BaseModel):

@@ -162,6 +162,7 @@ def _render_from_results(results: Path, out: Path | None, fmt: str, lang: str, f
     target = out if out is not None else results.parent / FORMATS[fmt]
     if target.exists() and not force:
         _fail([Problem(str(target), 0, 0, "already exists; use --force to overwrite")])
+    target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, render(result, fmt, lang))
     typer.echo(f"wrote {target}")
 

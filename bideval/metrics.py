@@ -54,7 +54,8 @@ def compute_metrics(bid: Bid, rubric: Rubric, catalog: Catalog) -> Metrics:
     entries = [catalog.gpus.get(c.gpu) for c in clusters]
     if all(entries):
         watts = sum(c.nodes * c.gpus_per_node * e.tdp_w for c, e in zip(clusters, entries))  # type: ignore[union-attr]
-        metrics["estimated_it_power_mw"] = plain(Decimal(watts).scaleb(-6))
+        with localcontext(prec=80):  # counts can be 19 digits each: keep the product exact
+            metrics["estimated_it_power_mw"] = plain(Decimal(watts).scaleb(-6))
     working = cluster_working(bid, rubric, catalog)
     if any(w.pflops is None for w in working):
         return metrics

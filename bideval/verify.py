@@ -68,7 +68,7 @@ def _manifest(members: dict[str, bytes], where: str) -> dict:
         assert manifest["schema"] == ARCHIVE_SCHEMA
         files = manifest["files"]
         assert isinstance(files, dict) and all(isinstance(v, str) for v in files.values())
-    except (KeyError, ValueError, TypeError, AssertionError):
+    except (KeyError, ValueError, TypeError, AssertionError, RecursionError):
         raise InputError([Problem(where, 0, 0, f"no readable {MANIFEST}: not a bideval archive")]) from None
     return manifest
 

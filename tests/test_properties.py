@@ -342,7 +342,7 @@ def test_rounding_never_lifts_a_score_above_its_points(prog):
     refused with its location, and every rubric that loads keeps scores within their points."""
     places = prog["rubric"].get("rounding", {}).get("places", 4)
     nodes = [n for top in prog["rubric"]["criteria"] for n in [top, *top.get("children", [])]]
-    if any(-Decimal(n["points"]).as_tuple().exponent > places for n in nodes):
+    if any(-Decimal(n["points"]).normalize().as_tuple().exponent > places for n in nodes):
         with tempfile.TemporaryDirectory() as tmp, pytest.raises(InputError) as refused:
             load_inputs(*write(Path(tmp), prog))
         assert any("finer than" in p.message and p.line > 0 for p in refused.value.problems)

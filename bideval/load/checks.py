@@ -39,7 +39,7 @@ def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
     for criterion, path in _walk_with_paths(rubric):
         own = criterion.problems()
         problems += [doc.problem(path, f"criterion '{criterion.id}': {message}") for message in own]
-        if -criterion.points.as_tuple().exponent > rubric.rounding.places:  # type: ignore[operator]
+        if -criterion.points.normalize().as_tuple().exponent > rubric.rounding.places:  # type: ignore[operator]
             problems.append(doc.problem(path + ("points",), f"criterion '{criterion.id}' has {criterion.points} "
                                         f"points, finer than the {rubric.rounding.places} decimal(s) scores are "
                                         "rounded to; a full score could round above the points"))  # fmt: skip
@@ -62,9 +62,16 @@ def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
         problems += own or _check_gate(rubric, gate, doc, ("eligibility", i))
     technical = rubric.thresholds.technical
     if technical:
+        counted: set[str] = set()
         for i, cid in enumerate(technical.criteria):
+            where = ("thresholds", "technical", "criteria", i)
             if cid not in paths:
-                problems.append(doc.problem(("thresholds", "technical", "criteria", i), f"unknown criterion '{cid}'"))
+                problems.append(doc.problem(where, f"unknown criterion '{cid}'"))
+                continue
+            leaves = {c.id for c in rubric.node(cid).walk() if c.is_leaf}
+            if leaves & counted:  # a repeated id, or a child of a criterion already named
+                problems.append(doc.problem(where, f"'{cid}' is already counted in the technical threshold"))
+            counted |= leaves
     for i, entry in enumerate(rubric.ranking.tie_break):
         where = doc.problem(("ranking", "tie_break", i), "")
         if entry == "technical" and technical is None:

@@ -28,6 +28,7 @@ from bideval.errors import Problem
 
 MAX_BYTES = 5 * 1024 * 1024
 _LIBYAML = getattr(yaml, "__with_libyaml__", False)
+MAX_DEPTH = 100  # no bideval file needs more than about 10
 MAX_INT_DIGITS = 19  # beyond any price or count we accept; keeps arithmetic bounded
 MAX_DECIMAL_EXPONENT = 18
 
@@ -152,8 +153,15 @@ def _compose(text: str) -> yaml.Node | None:
     Without LibYAML, the pure-Python composer refuses them as it goes."""
     if not _LIBYAML:
         return yaml.compose(text, Loader=_Composer)
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         _refuse_event(event)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:  # LibYAML's composer recurses in C: it would crash, not raise
+                raise _Refused(event.start_mark, f"nesting is too deep (more than {MAX_DEPTH} levels)")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
     return yaml.compose(text, Loader=yaml.CSafeLoader)
 
 

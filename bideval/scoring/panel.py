@@ -51,7 +51,7 @@ def aggregate(
         for evaluator in low[: rule.drop_lowest]:
             status[evaluator] = "dropped_low"
     kept = [scores[e] for e in scores if status[e] == "kept"]
-    mean = round_to(Fraction(sum(kept, Decimal(0))) / len(kept), places, mode)
+    mean = round_to(sum((Fraction(k) for k in kept), Fraction(0)) / len(kept), places, mode)  # exact at any length
     entries = [PanelEntry(e, scores[e], status[e]) for e in scores]
     entries += [PanelEntry(e, None, "conflict") for e in conflicted]
     return PanelOutcome(
