@@ -188,12 +188,13 @@ def _input_files(inputs: Inputs) -> list[InputFile]:
 def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> list[ResultWarning]:
     rubric = inputs.rubric
     warnings = []
+    limits = {leaf.id: (Decimal(100) if (leaf.scale or "percent") == "percent" else leaf.points)
+              * rubric.panel.spread_warning for leaf in rubric.leaves() if leaf.method == "judged"}  # fmt: skip
     for result in results:
         for score in result.criteria:
             if score.panel is None:
                 continue
-            top = Decimal(100) if score.panel.scale == "percent" else rubric.node(score.id).points
-            limit = top * rubric.panel.spread_warning
+            limit = limits[score.id]
             if score.panel.spread > limit:
                 given = [s for s in score.panel.scores if s.score is not None]
                 high = max(given, key=lambda s: (s.score, s.evaluator)).evaluator

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from bideval.model.common import Label
 
@@ -45,8 +45,27 @@ Settings = Annotated[dict[str, Any], BeforeValidator(_revive_nested)]  # a rubri
 Scalar = Annotated[Decimal | bool | int | date | str | None, BeforeValidator(_revive_decimal)]
 
 
+_ALL_FIELDS: dict[type, frozenset[str]] = {}
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def trusted(cls, **values: Any):  # noqa: ANN206
+        """Build from values this package computed and typed itself, without validation.
+
+        What `model_construct` does for a model whose every field is given, at less than half
+        its cost: scoring 10,000 bids builds 300,000 of these (tests compare both ways)."""
+        fields = _ALL_FIELDS.get(cls) or _ALL_FIELDS.setdefault(cls, frozenset(cls.model_fields))
+        if values.keys() != fields:
+            raise TypeError(f"{cls.__name__}.trusted needs every field: {sorted(fields)}")
+        built = object.__new__(cls)
+        object.__setattr__(built, "__dict__", values)
+        object.__setattr__(built, "__pydantic_fields_set__", fields)
+        object.__setattr__(built, "__pydantic_extra__", None)
+        object.__setattr__(built, "__pydantic_private__", None)
+        return built
 
 
 class InputFile(Frozen):
@@ -85,10 +104,16 @@ class GateCheck(Frozen):
     passed: bool
 
 
-class PanelScore(Frozen):
+class PanelScore(NamedTuple):
+    """One evaluator's score: a tuple in memory (10,000 bids hold a million of them), an
+    object with these keys in results.json."""
+
     evaluator: str
-    score: Decimal | None
+    score: Decimal | None  # None for a conflicted evaluator
     status: Literal["kept", "dropped_high", "dropped_low", "conflict"]
+
+
+PanelScores = Annotated[tuple[PanelScore, ...], PlainSerializer(lambda scores: [s._asdict() for s in scores])]
 
 
 class PanelDetail(Frozen):
@@ -96,7 +121,7 @@ class PanelDetail(Frozen):
     trimmed: bool
     mean: Decimal
     spread: Decimal
-    scores: list[PanelScore]
+    scores: PanelScores  # sorted by evaluator id
 
 
 class CriterionScore(Frozen):

@@ -10,12 +10,16 @@ Every expected value below is worked by hand. Sources of the rules:
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bideval.decimals import clamp, round_to
+from bideval.decimals import clamp, round_ratio, round_to
+
+_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
 
 @pytest.mark.parametrize(
@@ -101,3 +105,36 @@ def test_round_to_refuses_floats():
     """2.675 as a float is 2.67499999…; rounding it would print 2.67 where the rubric means 2.68."""
     with pytest.raises(TypeError):
         round_to(2.675, 2)
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "places", "mode", "expected"),
+    [
+        (430, 5, 4, "half_up", "86.0000"),  # brief §2 panel: (80+85+85+90+90) ÷ 5
+        (1, 3, 4, "half_up", "0.3333"),
+        (2, 3, 4, "down", "0.6666"),  # 절사
+        (-2, 3, 4, "half_up", "-0.6667"),
+        (5, 2, 0, "half_even", "2"),  # 2.5 → even neighbour
+        (7, 2, 0, "half_even", "4"),  # 3.5 → even neighbour
+        (-1, 1000, 2, "half_up", "0.00"),  # no negative zero
+        # 31 significant digits: beyond the default 28-digit context, still exact
+        (10**31 + 5, 10, 0, "half_up", "1000000000000000000000000000001"),
+    ],
+)
+def test_round_ratio_hand_worked(numerator: int, denominator: int, places: int, mode: str, expected: str) -> None:
+    assert str(round_ratio(numerator, denominator, places, mode)) == expected
+
+
+@given(st.integers(-(10**40), 10**40), st.integers(1, 10**12), st.integers(0, 10), st.sampled_from(sorted(_MODES)))
+def test_round_ratio_agrees_with_decimal_quantize(numerator: int, denominator: int, places: int, mode: str) -> None:
+    """The integer path gives what Python's decimal module gives for the same quotient.
+
+    The quotient is taken to 200 digits first: with a denominator of at most 10^12, a run of
+    more than 12 nines (or zeros) cannot follow the digits quantize looks at, so those 200
+    digits round exactly like the exact value."""
+    wide = Context(prec=200)
+    quotient = wide.divide(Decimal(numerator), Decimal(denominator))
+    expected = quotient.quantize(Decimal(1).scaleb(-places), rounding=_MODES[mode], context=wide)
+    got = round_ratio(numerator, denominator, places, mode)
+    assert got == expected
+    assert got.as_tuple().exponent == -places

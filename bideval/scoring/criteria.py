@@ -1,7 +1,8 @@
 """Score every criterion of every bid that passed the gates.
 
-Result parts are built with `model_construct`: the values come from this module, already
-typed, and validating hundreds of thousands of them dominated the run time at 10,000 bids.
+Result parts are built with `trusted` (no validation): the values come from this module,
+already typed, and validating hundreds of thousands of them dominated the run time at
+10,000 bids. Rounding works on integer ratios for the same reason.
 
 Leaves are scored by their method (computed) or by the panel (judged) and rounded
 once; a parent's score is the sum of its children's rounded scores.
@@ -11,14 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
-from bideval.decimals import plain, round_to
+from bideval.decimals import round_ratio
 from bideval.fields import METRICS, field_value
 from bideval.model.bid import Bid
 from bideval.model.rubric import Criterion, Rubric
 from bideval.model.scores import Scores
-from bideval.result import CriterionScore, PanelDetail, PanelScore
+from bideval.result import CriterionScore, PanelDetail
 from bideval.scoring.methods import REGISTRY, MethodError, Peers
 from bideval.scoring.panel import aggregate
 
@@ -43,10 +43,11 @@ def score_bids(
     """Criterion scores (rubric order) for each of `bids` — the bids that passed the gates."""
     leaf_scores: dict[str, dict[str, CriterionScore]] = {b.bidder.id: {} for b in bids}
     unscorable: list[Unscorable] = []
+    seats = {b.bidder.id: _seats(b.bidder.id, panel) for b in bids}
     for leaf in rubric.leaves():
         if leaf.method == "judged":
             for bid in bids:
-                leaf_scores[bid.bidder.id][leaf.id] = _judged(rubric, leaf, bid.bidder.id, panel)
+                leaf_scores[bid.bidder.id][leaf.id] = _judged(rubric, leaf, *seats[bid.bidder.id])
             continue
         values = {b.bidder.id: field_value(b, metrics[b.bidder.id], leaf.source or "") for b in bids}
         missing = [b for b in bids if values[b.bidder.id] is None]
@@ -79,36 +80,41 @@ def _computed(rubric: Rubric, leaf: Criterion, value, peers: list) -> CriterionS
     method = REGISTRY[leaf.method or ""]
     scored = method.score(leaf, value, peers)  # type: ignore[misc]
     places, mode = rubric.rounding.places, rubric.rounding.mode
-    score = round_to(Fraction(leaf.points) * scored.ratio, places, mode)
-    ratio = round_to(scored.ratio, rubric.rounding.metric_places, mode)
-    return CriterionScore.model_construct(id=leaf.id, inputs=scored.inputs, ratio=ratio, score=score,
-                          meets_minimum=_meets(leaf, score))  # fmt: skip
+    share, whole = scored.ratio.as_integer_ratio()
+    points, per = leaf.points.as_integer_ratio()
+    score = round_ratio(points * share, per * whole, places, mode)
+    return CriterionScore.trusted(id=leaf.id, inputs=scored.inputs, panel=None, score=score,
+                                  ratio=round_ratio(share, whole, rubric.rounding.metric_places, mode),
+                                  meets_minimum=_meets(leaf, score))  # fmt: skip
 
 
-def _judged(rubric: Rubric, leaf: Criterion, bidder: str, panel: list[Scores]) -> CriterionScore:
+Seats = tuple[list[tuple[str, dict]], list[str]]
+
+
+def _seats(bidder: str, panel: list[Scores]) -> Seats:
+    """Who scores `bidder`: (evaluator id, their scores of this bid) for each evaluator without
+    a conflict, and the conflicted evaluators' ids — found once per bid, not per criterion."""
+    given = [(s.evaluator.id, s.scores[bidder]) for s in panel if bidder not in s.evaluator.conflicts]
+    return given, [s.evaluator.id for s in panel if bidder in s.evaluator.conflicts]
+
+
+def _judged(rubric: Rubric, leaf: Criterion, given: list[tuple[str, dict]], conflicted: list[str]) -> CriterionScore:
     places, mode = rubric.rounding.places, rubric.rounding.mode
-    given = {s.evaluator.id: s.scores[bidder][leaf.id] for s in panel if bidder not in s.evaluator.conflicts}
-    conflicted = [s.evaluator.id for s in panel if bidder in s.evaluator.conflicts]
-    outcome = aggregate(given, conflicted, rubric.panel, places, mode)
+    outcome = aggregate({e: scores[leaf.id] for e, scores in given}, conflicted, rubric.panel, places, mode)
     scale = leaf.scale or "percent"
-    if scale == "percent":
-        score = round_to(Fraction(leaf.points) * Fraction(outcome.mean) / 100, places, mode)
-        ratio = Fraction(outcome.mean) / 100
-    else:
+    mean, per = outcome.mean.as_integer_ratio()
+    points, per_point = leaf.points.as_integer_ratio()
+    if scale == "percent":  # points × mean% ÷ 100
+        score = round_ratio(points * mean, per_point * per * 100, places, mode)
+        share = (mean, per * 100)
+    else:  # the mean is in points already
         score = outcome.mean
-        ratio = Fraction(outcome.mean) / Fraction(leaf.points)
-    detail = PanelDetail.model_construct(
-        scale=scale, trimmed=outcome.trimmed, mean=outcome.mean, spread=outcome.spread,
-        scores=[PanelScore.model_construct(evaluator=e.evaluator, score=_plain(e.score), status=e.status) for e in outcome.entries],
-    )  # fmt: skip
-    return CriterionScore.model_construct(id=leaf.id, inputs={"panel_mean": outcome.mean}, score=score, panel=detail,
-                          ratio=round_to(ratio, rubric.rounding.metric_places, mode),
-                          meets_minimum=_meets(leaf, score))  # fmt: skip
-
-
-def _plain(score: Decimal | None) -> Decimal | None:
-    # 27.0 and 27 are the same score: record it one way, whatever the file's spelling.
-    return plain(score) if score is not None else None
+        share = (mean * per_point, per * points)
+    detail = PanelDetail.trusted(scale=scale, trimmed=outcome.trimmed, mean=outcome.mean, spread=outcome.spread,
+                                 scores=outcome.entries)  # fmt: skip
+    return CriterionScore.trusted(id=leaf.id, inputs={"panel_mean": outcome.mean}, score=score, panel=detail,
+                                  ratio=round_ratio(*share, rubric.rounding.metric_places, mode),
+                                  meets_minimum=_meets(leaf, score))  # fmt: skip
 
 
 def _with_parents(rubric: Rubric, leaves: dict[str, CriterionScore]) -> list[CriterionScore]:
@@ -122,8 +128,10 @@ def _with_parents(rubric: Rubric, leaves: dict[str, CriterionScore]) -> list[Cri
         slot = len(ordered)
         ordered.append(leaves.get(node.id))  # type: ignore[arg-type]  # placeholder, filled below
         total = sum((visit(child) for child in node.children or ()), Decimal(0))
-        ratio = round_to(Fraction(total) / Fraction(node.points), rubric.rounding.metric_places, rubric.rounding.mode)
-        ordered[slot] = CriterionScore.model_construct(id=node.id, inputs={}, ratio=ratio, score=total, meets_minimum=_meets(node, total))
+        (earned, per), (points, per_point) = total.as_integer_ratio(), node.points.as_integer_ratio()
+        ratio = round_ratio(earned * per_point, per * points, rubric.rounding.metric_places, rubric.rounding.mode)
+        ordered[slot] = CriterionScore.trusted(id=node.id, inputs={}, panel=None, ratio=ratio, score=total,
+                                               meets_minimum=_meets(node, total))  # fmt: skip
         return total
 
     for top in rubric.criteria:

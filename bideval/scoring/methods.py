@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from bideval.decimals import clamp
+from bideval.decimals import EXACT, clamp
 from bideval.model.rubric import Criterion
 
 
@@ -108,9 +108,11 @@ def ratio_to_best(c: Criterion, value: Any, peers: list[Any]) -> Scored:
     },
 )
 def linear(c: Criterion, value: Any, peers: list[Any]) -> Scored:
-    x = _need_number(value)
-    zero, full = Fraction(c.zero_at), Fraction(c.full_at)  # type: ignore[arg-type]
-    return Scored(clamp((x - zero) / (full - zero)), {"value": value})
+    _need_number(value)
+    # (x - zero) ÷ (full - zero) as one integer ratio: exact, and one Fraction instead of five
+    offset, per = EXACT.subtract(value, c.zero_at).as_integer_ratio()  # type: ignore[arg-type]
+    span, per_span = EXACT.subtract(c.full_at, c.zero_at).as_integer_ratio()  # type: ignore[arg-type]
+    return Scored(clamp(Fraction(offset * per_span, per * span)), {"value": value})
 
 
 def _band_text(c: Criterion, lang: str) -> str:

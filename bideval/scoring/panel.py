@@ -10,25 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
-from typing import Literal
 
-from bideval.decimals import round_to
+from bideval.decimals import EXACT, plain, round_ratio
 from bideval.model.rubric import Panel
-
-Status = Literal["kept", "dropped_high", "dropped_low", "conflict"]
-
-
-@dataclass(frozen=True)
-class PanelEntry:
-    evaluator: str
-    score: Decimal | None  # None for a conflicted evaluator
-    status: Status
+from bideval.result import PanelScore
 
 
 @dataclass(frozen=True)
 class PanelOutcome:
-    entries: tuple[PanelEntry, ...]  # sorted by evaluator id
+    entries: tuple[PanelScore, ...]  # sorted by evaluator id; scores written plainly (27.0 → 27)
     trimmed: bool
     mean: Decimal  # rounded per rubric
     spread: Decimal  # highest - lowest of the scores given (before trimming)
@@ -40,23 +30,44 @@ def aggregate(
     """Trimmed mean of `scores` (evaluator id → score); `conflicted` evaluators take no part."""
     if not scores:
         raise ValueError("a panel needs at least one score")
-    ranked_high = sorted(scores, key=lambda e: (-scores[e], e))
-    ranked_low = sorted(scores, key=lambda e: (scores[e], e))
-    status: dict[str, Status] = dict.fromkeys(scores, "kept")
+    by_id = sorted(scores)
+    # Stable sorts of the id order: among tied scores the smallest id comes first both ways.
+    ranked_low = sorted(by_id, key=scores.__getitem__)
+    status = dict.fromkeys(by_id, "kept")
     trimmed = len(scores) >= rule.when_at_least and len(scores) > rule.drop_highest + rule.drop_lowest
     if trimmed:
-        for evaluator in ranked_high[: rule.drop_highest]:
+        for evaluator in sorted(by_id, key=scores.__getitem__, reverse=True)[: rule.drop_highest]:
             status[evaluator] = "dropped_high"
-        low = [e for e in ranked_low if status[e] == "kept"]
-        for evaluator in low[: rule.drop_lowest]:
+        for evaluator in [e for e in ranked_low if status[e] == "kept"][: rule.drop_lowest]:
             status[evaluator] = "dropped_low"
-    kept = [scores[e] for e in scores if status[e] == "kept"]
-    mean = round_to(sum((Fraction(k) for k in kept), Fraction(0)) / len(kept), places, mode)  # exact at any length
-    entries = [PanelEntry(e, scores[e], status[e]) for e in scores]
-    entries += [PanelEntry(e, None, "conflict") for e in conflicted]
+    kept = [scores[e] for e in by_id if status[e] == "kept"]
+    numerator, denominator = _exact_sum(kept).as_integer_ratio()
+    entries = [PanelScore(e, _plain(scores[e]), status[e]) for e in by_id]  # type: ignore[arg-type]
+    entries += [PanelScore(e, None, "conflict") for e in conflicted]
     return PanelOutcome(
-        entries=tuple(sorted(entries, key=lambda x: x.evaluator)),
+        entries=tuple(sorted(entries)) if conflicted else tuple(entries),
         trimmed=trimmed,
-        mean=mean,
-        spread=max(scores.values()) - min(scores.values()),
+        mean=round_ratio(numerator, denominator * len(kept), places, mode),  # exact at any length
+        spread=EXACT.subtract(scores[ranked_low[-1]], scores[ranked_low[0]]),
     )
+
+
+def _exact_sum(values: list[Decimal]) -> Decimal:
+    total = Decimal(0)
+    for value in values:
+        total = EXACT.add(total, value)
+    return total
+
+
+_PLAIN: dict[Decimal, Decimal] = {}
+
+
+def _plain(score: Decimal) -> Decimal:
+    """27.0 and 27 are the same score: record it one way, whatever the file's spelling.
+    Memoised by value — panels repeat the same few scores a million times."""
+    found = _PLAIN.get(score)
+    if found is None:
+        if len(_PLAIN) > 100_000:  # bounded, whatever a long-running process scores
+            _PLAIN.clear()
+        found = _PLAIN[score] = plain(score)
+    return found
