@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bideval.errors import InputError
+from bideval.load.results_checks import check_result
 from bideval.load.strict_yaml import read_document
 from bideval.load.validate import validate
 from bideval.result import RESULTS_SCHEMA, Result
@@ -16,5 +17,8 @@ def load_results(path: Path) -> Result:
         raise InputError(problems)
     result, problems = validate(doc, Result, RESULTS_SCHEMA)
     if result is None:
+        raise InputError(problems)
+    problems = check_result(result, doc)  # the parts must agree: ids, order, magnitudes
+    if problems:
         raise InputError(problems)
     return result

@@ -9,7 +9,11 @@ values ourselves instead of using PyYAML's YAML 1.1 constructors, so that:
 * anchors, aliases, explicit tags and duplicate keys are errors;
 * every problem in the file is reported, not just the first.
 
-JSON files go through the same reader (JSON is, for our purposes, YAML).
+JSON files go through the same reader (JSON is, for our purposes, YAML); plain JSON takes
+a fast path (`fast_json`) that reads exactly what this reader would.
+
+Locations are not kept while reading: most files have no problem, and a mark for every
+value cost half a gigabyte at 10,000 bids. The first `locate` reads the text again for them.
 """
 
 from __future__ import annotations
@@ -25,12 +29,11 @@ from typing import Any
 import yaml
 
 from bideval.errors import Problem
+from bideval.load.fast_json import parse_json
+from bideval.load.limits import MAX_BYTES, MAX_DECIMAL_EXPONENT, MAX_DEPTH, MAX_INT_DIGITS
+from bideval.load.yaml_errors import unprintable_problem, yaml_problem
 
-MAX_BYTES = 5 * 1024 * 1024
 _LIBYAML = getattr(yaml, "__with_libyaml__", False)
-MAX_DEPTH = 100  # no bideval file needs more than about 10
-MAX_INT_DIGITS = 19  # beyond any price or count we accept; keeps arithmetic bounded
-MAX_DECIMAL_EXPONENT = 18
 
 Path_ = tuple[str | int, ...]
 
@@ -52,14 +55,29 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 
 @dataclass
 class Document:
-    """A loaded file: its plain data plus where each value and key stood."""
+    """A loaded file: its plain data, and where each value and key stood (found on first need)."""
 
     file: str
     data: Any
     sha256: str = ""
     raw: bytes = b""  # the file's bytes as read (archived as evaluated)
-    value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""  # the source when there are no bytes (parsed from a string)
+    _marks: tuple[dict, dict] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def value_marks(self) -> dict[Path_, tuple[int, int]]:
+        return self._located()[0]
+
+    @property
+    def key_marks(self) -> dict[Path_, tuple[int, int]]:
+        return self._located()[1]
+
+    def _located(self) -> tuple[dict, dict]:
+        if self._marks is None:
+            text = self.text or _decode(self.raw, self.file)[0]
+            self._marks = ({}, {})
+            _mark(yaml.compose(text, Loader=_LOADER), (), *self._marks)
+        return self._marks
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of `path`, or of its nearest located parent."""
@@ -79,6 +97,27 @@ class Document:
         for part in path:
             value = value[part]
         return value
+
+
+_LOADER = yaml.CSafeLoader if _LIBYAML else yaml.SafeLoader  # the text was read once already: no checks
+
+
+def _mark(node: yaml.Node, path: Path_, values: dict, keys: dict) -> None:
+    """Record where `node` and everything in it stand, as `_convert` would have read them."""
+    values[path] = _at(node)
+    if isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _mark(child, path + (i,), values, keys)
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            where = path + (key_node.value,) if isinstance(key_node, yaml.ScalarNode) else None
+            if where is not None and where not in keys:  # a duplicate key: the first one is the value read
+                keys[where] = _at(key_node)
+                _mark(value_node, where, values, keys)
+
+
+def _at(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 class _Refused(Exception):
@@ -112,31 +151,30 @@ def read_document(path: Path, display: str) -> tuple[Document | None, list[Probl
     if problem:
         return None, [problem]
     doc, problems = parse_text(text, display)
-    if doc is not None:
-        doc.sha256, doc.raw = hashlib.sha256(raw).hexdigest(), raw
+    if doc is not None:  # keep the bytes, not a second copy as text: locations re-decode them
+        doc.sha256, doc.raw, doc.text = hashlib.sha256(raw).hexdigest(), raw, ""
     return doc, problems
 
 
 def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
+    fast = parse_json(text)
+    if fast is not None:
+        return Document(display, fast, text=text), []
     try:
         root = _compose(text)
-    except _Refused as exc:
-        return None, [Problem(display, exc.mark.line + 1, exc.mark.column + 1, exc.message)]
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        return None, [Problem(display, line, column, f"not valid YAML: {what}")]
+    except _Refused as exc:  # the pure-Python reader would have refused a bad character first
+        found = unprintable_problem(text, display)
+        return None, [found or Problem(display, exc.mark.line + 1, exc.mark.column + 1, exc.message)]
     except yaml.YAMLError as exc:
-        return None, [Problem(display, 0, 0, f"not valid YAML: {exc}")]
+        return None, [yaml_problem(exc, text, display)]
     except RecursionError:
         return None, [Problem(display, 0, 0, "nesting is too deep")]
     if root is None or (isinstance(root, yaml.ScalarNode) and not root.style and root.value == ""):
         return None, [Problem(display, 0, 0, "file is empty; expected a mapping that starts with `schema:`")]
-    doc = Document(display, None)
+    doc = Document(display, None, text=text)
     problems: list[Problem] = []
     try:
-        doc.data = _convert(root, (), doc, problems)
+        doc.data = _convert(root, display, problems)
     except RecursionError:
         return None, [Problem(display, 0, 0, "nesting is too deep")]
     if not isinstance(doc.data, dict):
@@ -176,6 +214,8 @@ def _refuse_event(event: yaml.Event) -> None:
 
 
 def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: the same first bytes
+        return "", Problem(display, 0, 0, "file is UTF-32; save it as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "", Problem(display, 0, 0, "file is UTF-16; save it as UTF-8")
     if b"\x00" in raw:
@@ -189,30 +229,28 @@ def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
         return "", Problem(display, line, column, "file is not valid UTF-8 text; save it as UTF-8")
 
 
-def _convert(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> Any:
-    doc.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+def _convert(node: yaml.Node, file: str, problems: list[Problem]) -> Any:
     if isinstance(node, yaml.ScalarNode):
         if node.style:  # quoted or block scalar: always text (plain is None, or '' from LibYAML)
             return node.value
         value, message = resolve_plain(node.value)
         if message:
-            problems.append(doc.problem(path, message))
+            problems.append(Problem(file, *_at(node), message))
         return value
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, path + (i,), doc, problems) for i, child in enumerate(node.value)]
+        return [_convert(child, file, problems) for child in node.value]
     mapping: dict[str, Any] = {}
+    lines: dict[str, int] = {}  # where each key of this mapping was first given
     for key_node, value_node in node.value:
-        key_path_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(doc.file, *key_path_mark, "a key must be plain text"))
+            problems.append(Problem(file, *_at(key_node), "a key must be plain text"))
             continue
         key = key_node.value
         if key in mapping:
-            first = doc.key_marks[path + (key,)][0]
-            problems.append(Problem(doc.file, *key_path_mark, f"duplicate key '{key}' (first given on line {first})"))
+            problems.append(Problem(file, *_at(key_node), f"duplicate key '{key}' (first given on line {lines[key]})"))
             continue
-        doc.key_marks[path + (key,)] = key_path_mark
-        mapping[key] = _convert(value_node, path + (key,), doc, problems)
+        lines[key] = key_node.start_mark.line + 1
+        mapping[key] = _convert(value_node, file, problems)
     return mapping
 
 
@@ -241,7 +279,7 @@ def resolve_plain(text: str) -> tuple[Any, str | None]:
         return text, f"'{text}' is not a finite number"
     if _DECIMAL.fullmatch(text):
         value = Decimal(text)
-        if value and abs(value.adjusted()) > MAX_DECIMAL_EXPONENT:
+        if abs(value.adjusted()) > MAX_DECIMAL_EXPONENT:  # zero too: 0E-999 is no score
             return text, f"number {text} is out of range"
         return value, None
     if _UNDERSCORED.fullmatch(text) and "_" in text:

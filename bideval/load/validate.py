@@ -30,17 +30,27 @@ def validate(doc: Document, model: type[M], schema: str) -> tuple[M | None, list
 def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
     # Errors from the branches of one union share a path: merge them into one message.
     merged: dict[tuple[Path_, bool], list[str]] = {}
+    bad_keys: set[Path_] = set()
     for error in exc.errors(include_url=False):
         path = _data_path(doc.data, error["loc"])
         kind = error["type"]
         at_key = kind == "extra_forbidden"
-        message = _message(error, path)
+        if error["loc"][-1:] == ("[key]",) and path:  # a dict key itself is invalid: locate the key
+            at_key = True
+            bad_keys.add(path)  # named in front of the message, so no "got …" after it
+            message = PATTERN_HINTS.get(error.get("ctx", {}).get("pattern", ""), error["msg"])
+        else:
+            message = _message(error, path)
         merged.setdefault((path, at_key), [])
         if message not in merged[(path, at_key)]:
             merged[(path, at_key)].append(message)
     problems = []
     for (path, at_key), messages in merged.items():
         text = messages[0] if len(messages) == 1 else "expected one of: " + "; or ".join(messages[:4])
+        if at_key and path in bad_keys:
+            where = f"{_dotted(path[:-1])}: " if path[:-1] else ""
+            problems.append(doc.problem(path, f"{where}key '{str(path[-1])[:60]}': {text}", key=True))
+            continue
         problems.append(doc.problem(path, f"{_dotted(path)}: {text}" if path else text, key=at_key))
     return problems
 

@@ -5,6 +5,7 @@ Expected locations are computed from the input text with `at()`, 1-based like ed
 
 from __future__ import annotations
 
+import codecs
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -368,6 +369,16 @@ def test_utf16_file_is_refused(tmp_path: Path, encoding: str) -> None:
     assert problems[0].file == "bid.yaml"
     # with a byte-order mark the file is named UTF-16; without one its NUL bytes give it away
     assert ("UTF-16" if encoding == "utf-16" else "NUL") in problems[0].message
+
+
+@pytest.mark.parametrize(("bom", "encoding"), [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")])
+def test_utf32_file_is_named_utf32_not_utf16(tmp_path: Path, bom: bytes, encoding: str) -> None:
+    # the UTF-32 little-endian byte-order mark (FF FE 00 00) starts like UTF-16's (FF FE)
+    path = tmp_path / "bid.yaml"
+    path.write_bytes(bom + "schema: bideval/bid/v1\nprice: 1\n".encode(encoding))
+    doc, problems = read_document(path, "bid.yaml")
+    assert doc is None
+    assert [str(p) for p in problems] == ["bid.yaml: file is UTF-32; save it as UTF-8"]
 
 
 def test_latin1_bytes_are_refused_at_the_first_bad_byte(tmp_path: Path) -> None:
