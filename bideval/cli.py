@@ -52,9 +52,11 @@ def _fail(problems: list) -> NoReturn:
     from rich.console import Console
     from rich.markup import escape
 
+    from bideval.render.terminal import visible
+
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for problem in problems:  # problem text quotes the inputs: never read it as markup
-        err.print(f"[red]error:[/red] {escape(str(problem))}")
+    for problem in problems:  # problem text quotes the inputs: never read it as markup, nor send its controls
+        err.print(f"[red]error:[/red] {escape(visible(problem))}")
     err.print(f"{len(problems)} problem(s); nothing was written.")
     raise typer.Exit(1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -158,3 +159,20 @@ def test_totals_are_sums_of_rounded_parts(tmp_path):
         if bid["total"] is None:
             continue
         assert Decimal(bid["total"]) == sum(Decimal(v) for v in bid["categories"].values())
+
+
+def test_errors_quoting_the_inputs_show_control_characters_escaped(tmp_path):
+    """An error message quotes the input; an escape sequence in it is printed visibly, never sent
+    to the terminal (here: a key that would retitle the window and clear the screen)."""
+    bids = tmp_path / "bids"
+    shutil.copytree(KR[1], bids)
+    bid = bids / "alpha-soft.yaml"
+    text = bid.read_text(encoding="utf-8")
+    bid.write_text(text + '"\\e]0;owned\\a\\e[2J\\x9b": 1\n', encoding="utf-8")
+    result = run("validate", KR[0], bids)
+    assert result.exit_code == 1, result.output
+    line, shown = len(text.splitlines()) + 1, r"\x1b]0;owned\x07\x1b[2J\x9b"
+    assert result.stderr.splitlines() == [
+        f"error: {bid}:{line}:1: {shown}: unknown key '{shown}'",
+        "1 problem(s); nothing was written.",
+    ]

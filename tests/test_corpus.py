@@ -732,22 +732,7 @@ def _check_imported(placed: Placed, evaluator: str) -> None:
 
 # Known failures: cases whose correct behaviour is not built yet. Each is a strict xfail — when a
 # fix lands the case passes and pytest says so — and is listed as open work in docs/hostile-inputs.md.
-KNOWN_BUGS = {
-    "rubric/encoding-control-character": "a raw control character is reported without a line",
-    "bid/encoding-mojibake-latin1-c1-controls": "C1 control characters are reported without a line",
-    "bid/syntax-unterminated-quote": "reported past the end of the file, not where the quote opens",
-    "scores/syntax-missing-colon": "reported on the next line",
-    "catalog/path-traversal-gpu-id": "a bad mapping key is located at its value, not the key",
-    "results/syntax-truncated": "LibYAML reports the line after the last one",
-    "scores/types-score-is-a-date": "the message shows a Python repr of the date",
-    "bid/odd-terminal-escapes-in-name": "terminal control sequences in names reach the console",
-    "results/huge-total-exponent": "report accepts a results.json with an absurd exponent",
-    "results/id-unknown-winner": "report crashes on a results.json whose winner is not a bid",
-    "results/id-unknown-evaluator-in-panel": "report crashes on an unknown evaluator id",
-    "results/id-unknown-criterion": "report accepts a criterion the rubric section does not have",
-    "sheet/sheet-score-huge": "import-scores crashes on a score of 1e308",
-    "sheet/sheet-score-tiny": "import-scores writes a score of 1e-30 that the loader then refuses",
-}
+KNOWN_BUGS: dict[str, str] = {}  # case id -> reason; see docs/hostile-inputs.md
 
 
 def _param(case: dict):  # noqa: ANN202

@@ -169,6 +169,22 @@ def check_bids(rubric: Rubric, catalog: Catalog, bids: list[tuple[Bid, Document]
     return problems
 
 
+def score_problem(value: Decimal, criterion: Criterion) -> str | None:
+    """What is wrong with `value` as a score for `criterion`, or None: it must lie within 0–100 (%)
+    or, on the points scale, 0–the item's points. Scores files and score sheets are checked by it."""
+    top = criterion.points if criterion.scale == "points" else Decimal(100)
+    if Decimal(0) <= value <= top:
+        return None
+    unit = " points" if criterion.scale == "points" else " (%)"
+    return f"{_digits(value)} is outside 0–{_digits(top)}{unit}"
+
+
+def _digits(value: Decimal) -> str:
+    """Every digit of `value`, without an exponent or trailing zeros (1E+2 → 100, 13.50 → 13.5)."""
+    text = format(value, "f")  # exact: no context rounding, so no digit is lost
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def check_panel(
     rubric: Rubric, bidder_ids: list[str], other_ids: list[str], panel: list[tuple[Scores, Document]],
     scores_dir: str, *, complete: bool = True,
@@ -222,10 +238,9 @@ def _check_one_sheet(
             if criterion is None:
                 problems.append(doc.problem(where, f"'{cid}' is not a judged criterion of this rubric", key=True))
                 continue
-            top = Decimal(100) if criterion.scale != "points" else criterion.points
-            if not Decimal(0) <= value <= top:
-                unit = "%" if criterion.scale != "points" else " points"
-                problems.append(doc.problem(where, f"score {value} for '{cid}' is outside 0–{top}{unit}"))
+            problem = score_problem(value, criterion)
+            if problem:
+                problems.append(doc.problem(where, f"score for '{cid}': {problem}"))
     for bidder in sorted(bidders):
         if bidder in scores.evaluator.conflicts or not complete:
             continue

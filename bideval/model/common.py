@@ -46,7 +46,9 @@ def _describe(value: Any) -> str:
         return f"text '{value[:40]}'"
     if isinstance(value, (list, dict)):
         return "a list" if isinstance(value, list) else "a mapping"
-    return repr(value)
+    if isinstance(value, date):  # the reader makes dates only of YYYY-MM-DD: isoformat is the text as written
+        return f"{value.isoformat()} (a date)"
+    return str(value)  # a number as its digits (never a Python repr such as Decimal('1.5'))
 
 
 def _positive(value: Decimal) -> Decimal:

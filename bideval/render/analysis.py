@@ -9,15 +9,17 @@ from rich.table import Table
 from rich.text import Text
 
 from bideval.analysis.run import Analysis
+from bideval.render.terminal import visible
 
 
 def render_analysis(analysis: Analysis, console: Console, lang: str = "ko") -> None:
     result = analysis.result
-    names = {b.bidder_id: b.name.text(lang) for b in result.bids}
-    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
+    # Names and labels come from the inputs: shown with their control characters escaped.
+    names = {b.bidder_id: visible(b.name.text(lang)) for b in result.bids}
+    labels = {c.id: visible(c.label.text(lang)) for c in result.rubric.criteria}
 
     def who(ids) -> str:  # noqa: ANN001
-        return ", ".join(names.get(i, i) for i in ids) or "–"
+        return ", ".join(names.get(i, visible(i)) for i in ids) or "–"
 
     if analysis.overrides:
         console.print(_whatif(analysis, names))
@@ -81,12 +83,12 @@ def _reversals(analysis: Analysis, who) -> Table:  # noqa: ANN001
         table.add_column(column)
     for row in analysis.reversals:
         flag = Text("REVERSED", style="bold red") if row.reversed else Text("none", style="green")
-        table.add_row(Text(row.change), flag, Text(who(row.before)), Text(who(row.after)))
+        table.add_row(Text(visible(row.change)), flag, Text(who(row.before)), Text(who(row.after)))
     return table
 
 
 def _panel(analysis: Analysis, labels: dict, names: dict) -> Table:
-    evaluators = {e.id: e.name.text("ko") for e in analysis.result.evaluators}
+    evaluators = {e.id: visible(e.name.text("ko")) for e in analysis.result.evaluators}
     table = Table(title="Panel consistency (flags, not verdicts; scores as % of the item's maximum)",
                   title_justify="left")  # fmt: skip
     for column in ("what", "who", "value"):
@@ -107,7 +109,7 @@ def _panel(analysis: Analysis, labels: dict, names: dict) -> Table:
 
 def _whatif(analysis: Analysis, names: dict) -> Table:
     overrides = "; ".join(f"--{o.kind} {o.target}={o.value}" for o in analysis.overrides)
-    table = Table(title=Text(f"What-if: {overrides} (input files unchanged)"), title_justify="left")
+    table = Table(title=Text(visible(f"What-if: {overrides} (input files unchanged)")), title_justify="left")
     for column in ("bidder", "total before", "total after", "rank before", "rank after", "status after"):
         table.add_column(column)
     before = {b.bidder_id: b for b in analysis.baseline.bids}  # type: ignore[union-attr]

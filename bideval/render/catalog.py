@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bideval.model.catalog import PRECISIONS, Catalog
+from bideval.render.terminal import visible
 
 
 def render_catalog(catalog: Catalog, console: Console, precision: str | None = None) -> None:
@@ -22,7 +23,7 @@ def render_catalog(catalog: Catalog, console: Console, precision: str | None = N
     for gpu_id, gpu in sorted(catalog.gpus.items()):
         figures = [getattr(gpu.tflops, p) for p in shown]
         name = gpu.name + (" (uncertain)" if gpu.uncertain else "")
-        # Text(): a catalog passed with --catalog is input, never markup.
-        table.add_row(gpu_id, Text(name), *[f"{f:,}" if f is not None else "–" for f in figures],
-                      str(gpu.memory_gb), f"{gpu.tdp_w:,}", Text(gpu.source))  # fmt: skip
+        # Text(visible()): a catalog passed with --catalog is input, never markup nor terminal controls.
+        table.add_row(gpu_id, Text(visible(name)), *[f"{f:,}" if f is not None else "–" for f in figures],
+                      str(gpu.memory_gb), f"{gpu.tdp_w:,}", Text(visible(gpu.source)))  # fmt: skip
     console.print(table)

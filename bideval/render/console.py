@@ -8,43 +8,45 @@ from rich.text import Text
 
 from bideval.i18n import t
 from bideval.render.common import categories, outcome_text, reason_text, shows_technical, warning_text
+from bideval.render.terminal import visible
 from bideval.result import Result
 
 STATUS_STYLE = {"selected": "bold green", "eligible": "green", "below_threshold": "yellow", "excluded": "red"}
 
 
 def render_console(result: Result, console: Console, lang: str = "ko") -> None:
-    # Every string from the inputs goes out as a Text, never as markup: names stay text.
+    # Every string from the inputs goes out as a Text, never as markup (names stay text), and through
+    # `visible`, never raw (a control character in a name is shown escaped, not sent to the terminal).
     console.print(ranking_table(result, lang))
-    console.print(Text.assemble((f"{t('outcome', lang)}: ", "bold"), outcome_text(result, lang)))
+    console.print(Text.assemble((f"{t('outcome', lang)}: ", "bold"), visible(outcome_text(result, lang))))
     for bid in result.bids:
         notes = [reason_text(r, result, lang) for r in bid.reasons if r.code != "not_selected_rank"]
         if bid.rank_decided_by not in (None, "total"):
             notes.insert(0, t("decided_by", lang, key=bid.rank_decided_by))
         for note in notes:
-            console.print(Text(f"  {bid.name.text(lang)}: {note}", style="dim"))
+            console.print(Text(visible(f"  {bid.name.text(lang)}: {note}"), style="dim"))
     if result.warnings:
         console.print(Text(f"{t('warnings', lang)}:", style="bold yellow"))
         for warning in result.warnings:
-            console.print(Text(f"  • {warning_text(warning, result, lang)}", style="yellow"))
+            console.print(Text(visible(f"  • {warning_text(warning, result, lang)}"), style="yellow"))
 
 
 def ranking_table(result: Result, lang: str) -> Table:
     rubric = result.rubric
     columns, show_technical = categories(result), shows_technical(result)
-    title = Text(f"{rubric.title.text(lang)} — {rubric.evaluation_date.isoformat()}", style="bold")
+    title = Text(visible(f"{rubric.title.text(lang)} — {rubric.evaluation_date.isoformat()}"), style="bold")
     table = Table(title=title, title_justify="left")
     table.add_column(t("rank", lang), justify="right", no_wrap=True)
     table.add_column(t("bidder", lang), no_wrap=True)
     for top in columns:
-        table.add_column(Text(f"{top.label.text(lang)} ({top.points})"), justify="right", min_width=8)
+        table.add_column(Text(visible(f"{top.label.text(lang)} ({top.points})")), justify="right", min_width=8)
     if show_technical:
         table.add_column(t("technical", lang), justify="right", min_width=8)
     table.add_column(f"{t('total', lang)} ({rubric.total_points})", justify="right", min_width=8)
     table.add_column(f"{t('price', lang)} ({rubric.currency})", justify="right", no_wrap=True)
     table.add_column(t("status", lang), no_wrap=True)
     for bid in result.bids:
-        row: list[str | Text] = [str(bid.rank) if bid.rank else "–", Text(bid.name.text(lang))]
+        row: list[str | Text] = [str(bid.rank) if bid.rank else "–", Text(visible(bid.name.text(lang)))]
         row += [str(bid.categories.get(c.id, "–")) for c in columns]
         if show_technical:
             row.append(str(bid.technical.score) if bid.technical else "–")

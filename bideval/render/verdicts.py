@@ -6,21 +6,23 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bideval.render.terminal import visible
 from bideval.verify import Verdict
 
 STYLE = {"identical": "green", "differs": "red", "missing": "red", "unexpected": "yellow"}
 
 
 def render_verdict(verdict: Verdict, console: Console) -> None:
-    table = Table(title=Text(verdict.archive), title_justify="left")
+    table = Table(title=Text(visible(verdict.archive)), title_justify="left")
     table.add_column("file")
     table.add_column("status")
     table.add_column("detail")
     for check in verdict.checks:
-        table.add_row(Text(check.name), Text(check.status, style=STYLE[check.status]), Text(check.detail))
+        status = Text(check.status, style=STYLE[check.status])
+        table.add_row(Text(visible(check.name)), status, Text(visible(check.detail)))
     console.print(table)
     for note in verdict.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
+        console.print(Text(visible(f"note: {note}"), style="yellow"))
     summary = "verified: every file identical" if verdict.ok else "NOT verified: see the rows above"
     console.print(Text(summary, style="bold green" if verdict.ok else "bold red"))
 
@@ -32,10 +34,10 @@ def summary_table(rows: list[tuple[str, Verdict | None, str]]) -> Table:
         table.add_column(column)
     for name, verdict, error in rows:
         if verdict is None:
-            table.add_row(Text(name), "–", Text("refused", style="red"), Text(error))
+            table.add_row(Text(visible(name)), "–", Text("refused", style="red"), Text(visible(error)))
             continue
         same = sum(c.status == "identical" for c in verdict.checks)
         first = next((f"{c.name}: {c.detail}" for c in verdict.checks if c.status != "identical"), "")
         status = Text("verified", style="green") if verdict.ok else Text("differs", style="red")
-        table.add_row(Text(name), f"{same}/{len(verdict.checks)}", status, Text(first))
+        table.add_row(Text(visible(name)), f"{same}/{len(verdict.checks)}", status, Text(visible(first)))
     return table

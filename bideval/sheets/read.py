@@ -7,7 +7,9 @@ evaluator of the panel; each row must stand for a bidder the evaluator may score
 
 Cells are read as stored, never computed: formulas come back as their text and are
 refused like any other text. Numbers become exact Decimals via the shortest text that
-round-trips the stored double (`repr`), so 13.5 stays 13.5 and 27.0 becomes 27.
+round-trips the stored double (`repr`), so 13.5 stays 13.5 and 27.0 becomes 27. Each is then
+checked as the loader checks a scores file (its number reader, its range check): the import
+never writes a file that bideval would refuse to read.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from bideval.errors import InputError, Problem
+from bideval.load.checks import score_problem
 from bideval.load.inputs import Inputs, load_panel_inputs
-from bideval.load.strict_yaml import read_document
+from bideval.load.strict_yaml import read_document, resolve_plain
 from bideval.load.validate import validate
 from bideval.model.common import Slug, Strict, Text
 from bideval.model.rubric import Criterion
@@ -41,7 +44,6 @@ from bideval.sheets import (
     dump_yaml,
     meta_check,
     number_text,
-    top_score,
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -259,7 +261,7 @@ def _read_scores(sheet: Any, meta: _Meta, judged: dict[str, Criterion], evaluato
 
 
 def _score(value: Any, criterion: Criterion) -> tuple[Decimal | None, str | None]:
-    """The cell's score, or a problem: missing, not a number, or out of range."""
+    """The cell's score, or a problem: missing, not a number, or not a score a scores file can hold."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "missing score"
     if isinstance(value, str):  # includes formulas, which openpyxl returns as their text
@@ -267,13 +269,27 @@ def _score(value: Any, criterion: Criterion) -> tuple[Decimal | None, str | None
         return None, f"expected a number, found text '{shown}' (formulas are not evaluated)"
     if isinstance(value, bool):
         return None, f"expected a number, found {str(value).upper()}"
-    if not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
         return None, f"expected a number, found {type(value).__name__} {value}"
-    score = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    top = top_score(criterion)
-    if not Decimal(0) <= score <= top:
-        unit = " points" if criterion.scale == "points" else " (%)"
-        return None, f"{number_text(score)} is outside 0–{number_text(top)}{unit}"
+    # The number as typed: the shortest text that gives the stored double back (13.5, 1e-30).
+    typed = repr(value) if isinstance(value, float) else str(value)
+    score, problem = _as_scores_file_reads(typed)
+    if problem:
+        return None, problem
+    problem = score_problem(score, criterion)  # the range check the loader applies to scores files
+    return (None, problem) if problem else (score, None)
+
+
+def _as_scores_file_reads(typed: str) -> tuple[Decimal, str | None]:
+    """`typed` as the loader would read it, and as it reads the text written for it back: the import
+    writes nothing it would then refuse (1e-30, 1e308) or read as another number."""
+    read, problem = resolve_plain(typed)
+    if problem:
+        return Decimal(0), problem if len(typed) <= 40 else problem.replace(typed, typed[:20] + "…")
+    score = Decimal(read)
+    again, problem = resolve_plain(number_text(score))
+    if problem or Decimal(again) != score:
+        return Decimal(0), f"{typed} cannot be written exactly in a scores file"
     return score, None
 
 

@@ -591,3 +591,29 @@ def test_bids_folder_missing(sample_copy: Path) -> None:
     result, out = run(sample_copy)
     assert_failed_cleanly(result, out)
     assert f"{sample_copy / BIDS}: " in result.stderr
+
+
+def _only_error(sample_copy: Path) -> str:
+    result, out = run(sample_copy)
+    assert_failed_cleanly(result, out)
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    return error
+
+
+def test_a_date_where_a_score_belongs_is_shown_as_written(sample_copy: Path) -> None:
+    """`understanding: 2025-01-01` reads as a date; the message quotes it as typed, never as
+    datetime.date(2025, 1, 1)."""
+    apply(Edit(score("03"), "    understanding: 86\n", "    understanding: 2025-01-01\n"), sample_copy)
+    line = mutated_lines(sample_copy, score("03")).index("    understanding: 2025-01-01") + 1
+    assert _only_error(sample_copy) == (
+        f"error: {sample_copy / score('03')}:{line}:20: "
+        "scores.hanbit-cloud.understanding: expected a number, got 2025-01-01 (a date)"
+    )
+
+
+def test_a_number_where_a_date_belongs_is_shown_as_its_digits(sample_copy: Path) -> None:
+    apply(Edit(GAON, "service_start: 2026-01-20", "service_start: 2026.10"), sample_copy)
+    line = next(i for i, text in enumerate(mutated_lines(sample_copy, GAON), 1) if "service_start: 2026.10" in text)
+    column = mutated_lines(sample_copy, GAON)[line - 1].index("2026.10") + 1
+    assert _only_error(sample_copy) == (f"error: {sample_copy / GAON}:{line}:{column}: schedule.service_start: "
+                                        "expected a date YYYY-MM-DD, got 2026.10")  # not Decimal('2026.10')

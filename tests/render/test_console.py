@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from rich.console import Console
 
 from bideval.load.inputs import load_inputs
 from bideval.pipeline import evaluate
 from bideval.render.console import render_console
+from bideval.render.terminal import visible
 from tests.conftest import KR, NIPA
 
 
@@ -56,3 +59,23 @@ def test_text_from_inputs_is_not_read_as_markup(kr):
     bids = [kr.bids[0].model_copy(update={"name": hostile}), *kr.bids[1:]]
     text = _text(kr.model_copy(update={"bids": bids}), "en")
     assert "[bold red]Evil[/] [link=file:///etc/passwd]x[/link]" in text
+
+
+def test_control_characters_from_inputs_are_shown_escaped(kr):
+    """ESC, BEL and C1 controls in a name (and so in the outcome and the notes) reach the terminal
+    as visible escapes, never as the bytes that would clear the screen or retitle the window."""
+    hostile = kr.bids[0].name.model_copy(update={"en": "Alpha \x1b[2J\x1b]0;owned\x07Soft\x9b1m\x00"})
+    bids = [kr.bids[0].model_copy(update={"name": hostile}), *kr.bids[1:]]
+    out = io.StringIO()  # what a terminal would receive, before any export
+    render_console(kr.model_copy(update={"bids": bids}), Console(file=out, width=160, color_system=None), "en")
+    text = out.getvalue()
+    shown = r"Alpha \x1b[2J\x1b]0;owned\x07Soft\x9b1m\x00"
+    assert _row(text, shown)[:2] == ["1", shown]
+    assert f"Awarded to: {shown}\n" in text
+    assert f"  {shown}: tied on total — rank decided by tie-break 'technical'\n" in text
+    assert not [c for c in text if c != "\n" and (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F)]
+
+
+def test_visible_escapes_every_control_character_and_nothing_else():
+    assert visible("a\x1b[31mb\x07\x00\x7f\x85\x9b\tc\nd") == r"a\x1b[31mb\x07\x00\x7f\x85\x9b\x09c\x0ad"
+    assert visible("가온AI ‮ é [bold] \\x1b") == "가온AI ‮ é [bold] \\x1b"

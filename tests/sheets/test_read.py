@@ -299,3 +299,44 @@ def test_a_name_that_looks_like_a_formula_reads_back_as_its_text(tmp_path):
     assert result.exit_code == 0, result.output
     scores = yaml.safe_load((tmp_path / "out" / "ev-01.yaml").read_text(encoding="utf-8"))["scores"]
     assert set(scores["gaon-ai"].values()) == {90} and set(scores["hanbit-cloud"].values()) == {70}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param(1e308, "number 1e+308 is out of range", id="huge"),  # crashed: its digits overflowed
+        pytest.param(1e-30, "number 1e-30 is out of range", id="tiny"),  # was written, then refused by the loader
+        pytest.param(10**25, "number 1e+25 is out of range", id="huge-integer"),  # Excel keeps doubles
+        # Only a hand-made file holds an integer no double can: it crashed the old finiteness check.
+        pytest.param("1" + "0" * 400, "number 10000000000000000000… is too large", id="integer-beyond-a-double"),
+    ],
+)
+def test_a_score_the_scores_file_loader_would_refuse_is_refused_with_its_cell(sheets, tmp_path, value, message):
+    """A cell is checked as the loader checks the scores file it would become: the same reader, the same range."""
+    if isinstance(value, str):  # the digits go into the sheet's XML as they are
+        _set_cell_xml(sheets["ev-01.xlsx"], "B6", f'<c r="B6" t="n"><v>{value}</v></c>')
+    else:
+        edit(sheets["ev-01.xlsx"], lambda book: setattr(book["Scores"]["B6"], "value", value))
+    assert _refused([sheets["ev-01.xlsx"]], tmp_path / "out") == [
+        f"error: {sheets['ev-01.xlsx']}: sheet 'Scores' cell B6: {message} ('Gaon AI', item 'build-quality')"
+    ]
+
+
+def test_the_smallest_score_the_loader_reads_is_imported_exactly(sheets, tmp_path):
+    edit(sheets["ev-01.xlsx"], lambda book: setattr(book["Scores"]["B6"], "value", 1e-18))
+    assert _import([sheets["ev-01.xlsx"]], tmp_path / "out").exit_code == 0
+    doc, problems = read_document(tmp_path / "out" / "ev-01.yaml", "ev-01.yaml")
+    assert not problems and doc.data["scores"]["gaon-ai"]["build-quality"] == Decimal("1E-18")
+    assert "build-quality: 0.000000000000000001\n" in (tmp_path / "out" / "ev-01.yaml").read_text(encoding="utf-8")
+
+
+def _set_cell_xml(path: Path, cell: str, xml: str) -> None:
+    """Replace one cell of the visible sheet's XML, as a hand-edited file would."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rf'<c r="{cell}"[^>]*?(/>|>.*?</c>)'.encode(), xml.encode(), data, count=1)
+                assert count == 1
+            target.writestr(info, data)
