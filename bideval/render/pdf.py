@@ -1,4 +1,5 @@
-"""report.pdf: the HTML report printed by WeasyPrint, fetching nothing but our own assets.
+"""report.pdf: the HTML report printed by WeasyPrint, fetching nothing but our own assets and
+using no font but our own (bideval/assets/fonts), whatever fonts the machine has.
 
 WeasyPrint is imported here only, so commands that do not render PDFs stay fast.
 """
@@ -7,12 +8,16 @@ from __future__ import annotations
 
 import calendar
 import os
+import re
+import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
 
 from bideval.render.html import render_html
 from bideval.result import Result
@@ -21,16 +26,47 @@ if TYPE_CHECKING:
     from bideval.analysis.run import Analysis
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+FONTS = ASSETS / "fonts"
 ASSET_SCHEME = "bideval-asset:"
 
 
 def render_pdf(result: Result, lang: str, analysis: Analysis | None = None) -> bytes:
+    font_config = _font_config()  # first: it may be the process's first weasyprint import
     from weasyprint import HTML
 
-    html = HTML(string=render_html(result, lang, analysis), base_url=None, url_fetcher=_fetcher())
+    text = printable(render_html(result, lang, analysis))
+    html = HTML(string=text, base_url=None, url_fetcher=_fetcher())
     # No pdf_identifier: the file carries no random or time-based id (reproducible bytes).
     with _source_date(result.rubric.evaluation_date):
-        return html.write_pdf(font_config=_font_config(), pdf_identifier=None)
+        return html.write_pdf(font_config=font_config, pdf_identifier=None)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def printable(html: str) -> str:
+    """Every character our fonts cannot draw (emoji, Arabic, rare Hanja in a bidder's name…) as its
+    code point, `[U+1F600]`, so a reader can tell the characters apart and check them against the
+    bid file; a missing-glyph box would look the same for all of them.
+
+    Plain ASCII, so it is safe anywhere in the HTML: text, attributes, the charts' SVG. The report's
+    own text is all covered (a test checks), and results.json keeps every name exactly."""
+    covered = _covered()
+
+    def code_point(match: re.Match[str]) -> str:
+        char = match.group()
+        return char if ord(char) in covered else f"[U+{ord(char):04X}]"
+
+    return _NON_ASCII.sub(code_point, html)
+
+
+@cache
+def _covered() -> frozenset[int]:
+    """Code points every bundled font maps (regular and bold alike); fontTools comes with WeasyPrint."""
+    from fontTools.ttLib import TTFont
+
+    maps = [set(TTFont(path, lazy=True).getBestCmap()) for path in sorted(FONTS.glob("*.ttf"))]
+    return frozenset(set.intersection(*maps))
 
 
 @contextmanager
@@ -50,9 +86,66 @@ def _source_date(day: date) -> Iterator[None]:
 
 @cache
 def _font_config():  # noqa: ANN202 - weasyprint type, imported lazily
-    from weasyprint.text.fonts import FontConfiguration
+    with _bundled_fonts_only():
+        # weasyprint's first import loads a fontconfig configuration too (a check): let it see ours.
+        from weasyprint.text.fonts import FontConfiguration
 
-    return FontConfiguration()
+        return FontConfiguration()
+
+
+# Font fallback must never reach the machine's fonts: a character Nanum Gothic lacks (emoji,
+# Arabic, rare Hanja in a bidder's name) would be drawn with whatever font the machine has, and
+# the PDF would differ between machines. FontConfiguration() loads fontconfig's configuration
+# from FONTCONFIG_FILE at that call, so point it at a file that knows only our fonts folder: no
+# system or user font dirs, no aliases, no cache written. Only fontconfig's stock synthetic
+# oblique/bold rules are kept, so italic text prints as every earlier report printed it. Pango
+# keeps that configuration for the font map of every render. A character none of our fonts has
+# (none should reach it: see printable) would become Nanum Gothic's .notdef box, never another
+# font. The variables are set only while the configuration loads and are restored after, under a
+# lock: a library user's environment is left as it was.
+FONTCONFIG_XML = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>{fonts}</dir>
+  <config><rescan><int>0</int></rescan></config>
+  <!-- fontconfig's stock 90-synthetic.conf: oblique (and bold) drawn from the regular face -->
+  <match target="font">
+    <test name="slant"><const>roman</const></test>
+    <test target="pattern" name="slant" compare="not_eq"><const>roman</const></test>
+    <edit name="matrix" mode="assign"><times><name>matrix</name>
+      <matrix><double>1</double><double>0.2</double><double>0</double><double>1</double></matrix>
+    </times></edit>
+    <edit name="slant" mode="assign"><const>oblique</const></edit>
+    <edit name="embeddedbitmap" mode="assign"><bool>false</bool></edit>
+  </match>
+  <match target="font">
+    <test name="weight" compare="less_eq"><const>medium</const></test>
+    <test target="pattern" name="weight" compare="more_eq"><const>bold</const></test>
+    <edit name="embolden" mode="assign"><bool>true</bool></edit>
+    <edit name="weight" mode="assign"><const>bold</const></edit>
+  </match>
+</fontconfig>
+"""
+_FONTCONFIG_LOCK = threading.Lock()
+
+
+@contextmanager
+def _bundled_fonts_only() -> Iterator[None]:
+    names = ("FONTCONFIG_FILE", "FONTCONFIG_SYSROOT")  # a sysroot would prefix our folder's path
+    with _FONTCONFIG_LOCK, tempfile.TemporaryDirectory(prefix="bideval-fontconfig-") as folder:
+        conf = Path(folder) / "fonts.conf"
+        conf.write_text(FONTCONFIG_XML.format(fonts=escape(str(FONTS))), encoding="utf-8")
+        previous = {name: os.environ.get(name) for name in names}
+        os.environ["FONTCONFIG_FILE"] = str(conf)
+        os.environ.pop("FONTCONFIG_SYSROOT", None)
+        try:
+            yield
+        finally:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def _fetcher():  # noqa: ANN202

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -156,3 +159,148 @@ def test_report_command_rejects_a_broken_results_file(tmp_path):
     assert done.exit_code == 1
     assert "results.json:1:" in done.stderr and "Traceback" not in done.output
     assert not (tmp_path / "report.pdf").exists()
+
+
+# Characters Nanum Gothic lacks: an emoji, Arabic, a CJK Extension B ideograph, a symbol, a rare Hanja.
+ODD = "😀 مرحبا 𠀀 ☃ 龘"
+ODD_PRINTED = "[U+1F600] [U+0645][U+0631][U+062D][U+0628][U+0627] [U+20000] [U+2603] [U+9F98]"
+NANUM_ONLY = re.compile(r"/[A-Z]{6}\+NanumGothic(-Bold|-Oblique)?")
+
+
+def _renamed(sample: tuple, tmp_path, old: str, new: str):
+    bids = tmp_path / "bids"
+    shutil.copytree(sample[1], bids)
+    changed = False
+    for bid in bids.glob("*.yaml"):
+        text = bid.read_text(encoding="utf-8")
+        if old in text:
+            bid.write_text(text.replace(old, new), encoding="utf-8")
+            changed = True
+    assert changed, old
+    return sample[0], bids
+
+
+@pytest.fixture(scope="module")
+def odd_result(tmp_path_factory):
+    rubric, bids = _renamed(NIPA, tmp_path_factory.mktemp("odd"), "name: {ko: 가온AI, en: Gaon AI}",
+                            f"name: {{ko: '가온AI {ODD}', en: 'Gaon AI {ODD}'}}")
+    return evaluate(load_inputs(rubric, bids))
+
+
+def test_characters_no_bundled_font_has_print_as_code_points_in_nanum_only(odd_result):
+    payload = render_pdf(odd_result, "ko")
+    fonts = _fonts(payload)
+    assert fonts and all(NANUM_ONLY.fullmatch(name) for name in fonts), fonts
+    text = re.sub(r"\s+", "", _text(payload))  # the name wraps in the ranking table
+    assert re.sub(r"\s+", "", f"가온AI {ODD_PRINTED}") in text
+    assert render_pdf(odd_result, "ko") == payload  # same input, same bytes
+
+
+def test_the_reports_own_text_needs_no_placeholder(nipa_result):
+    from bideval.render.html import render_html
+
+    for lang in ("ko", "en"):
+        html = render_html(nipa_result, lang)
+        assert pdf_module.printable(html) == html, lang
+
+
+def test_font_fallback_never_reaches_the_machine_fonts():
+    """Even if a character Nanum lacks reached WeasyPrint, it would not be drawn with a system font."""
+    from weasyprint import HTML
+
+    css = (pdf_module.ASSETS.parent / "templates" / "report.css").read_text(encoding="utf-8")
+    html = HTML(string=f"<style>{css}</style><p>가온 {ODD} <i>{ODD}</i> <b>{ODD}</b></p>",
+                url_fetcher=pdf_module._fetcher())
+    fonts = _fonts(html.write_pdf(font_config=pdf_module._font_config()))
+    assert fonts and all(NANUM_ONLY.fullmatch(name) for name in fonts), fonts
+
+
+def test_the_fontconfig_file_is_set_only_while_the_configuration_loads(monkeypatch):
+    monkeypatch.setenv("FONTCONFIG_FILE", "/somewhere/fonts.conf")
+    monkeypatch.setenv("FONTCONFIG_SYSROOT", "/sysroot")
+    with pdf_module._bundled_fonts_only():
+        conf = os.environ["FONTCONFIG_FILE"]
+        assert f"<dir>{pdf_module.FONTS}</dir>" in open(conf, encoding="utf-8").read()
+        assert "FONTCONFIG_SYSROOT" not in os.environ
+    assert os.environ["FONTCONFIG_FILE"] == "/somewhere/fonts.conf"
+    assert os.environ["FONTCONFIG_SYSROOT"] == "/sysroot"
+    assert not os.path.exists(conf)
+
+
+def _font_covering(path, chars: str) -> None:
+    """A tiny TrueType font, family 'LeakTest', with a box glyph for each of `chars`."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def box():
+        pen = TTGlyphPen(None)
+        pen.moveTo((50, 0)), pen.lineTo((50, 700)), pen.lineTo((550, 700)), pen.lineTo((550, 0)), pen.closePath()
+        return pen.glyph()
+
+    cmap = {ord(c): f"u{ord(c):X}" for c in set(chars) if not c.isspace()}
+    names = [".notdef", *sorted(cmap.values())]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap(cmap)
+    builder.setupGlyf({name: box() for name in names})
+    builder.setupHorizontalMetrics({name: (600, 50) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "LeakTest", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
+    builder.setupPost()
+    builder.save(str(path))
+
+
+MACHINE = """
+import sys
+from pathlib import Path
+from bideval.load.inputs import load_inputs
+from bideval.pipeline import evaluate
+from bideval.render import pdf
+rubric, bids, out, probe = sys.argv[1:]
+Path(out, "report.pdf").write_bytes(pdf.render_pdf(evaluate(load_inputs(Path(rubric), Path(bids))), "ko"))
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+html = HTML(string=probe, url_fetcher=pdf._fetcher())
+Path(out, "probe.pdf").write_bytes(html.write_pdf(font_config=pdf._font_config()))
+Path(out, "control.pdf").write_bytes(html.write_pdf(font_config=FontConfiguration()))  # the machine's fonts
+"""
+
+
+def test_the_pdf_does_not_depend_on_the_machines_fonts(tmp_path):
+    """The same report rendered on a machine with no fonts at all and on one with the system fonts
+    plus a font covering every odd character: same bytes as here, and only Nanum Gothic."""
+    rubric, bids = _renamed(KR, tmp_path, "name: {ko: 알파소프트, en: Alpha Soft}",
+                            f"name: {{ko: '알파소프트 {ODD}', en: 'Alpha Soft {ODD}'}}")
+    leak = tmp_path / "leak"
+    leak.mkdir()
+    _font_covering(leak / "LeakTest.ttf", ODD)
+    css = (pdf_module.ASSETS.parent / "templates" / "report.css").read_text(encoding="utf-8")
+    probe = f"<style>{css}</style><p>알파 {ODD}</p>"
+    machines = {
+        "bare": "",  # fontconfig knows no font at all
+        "rich": f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{leak}</dir>',
+    }
+    jobs = {}
+    for name, body in machines.items():
+        home = tmp_path / name
+        (home / "out").mkdir(parents=True)
+        conf = home / "fonts.conf"
+        cache = f'<cachedir>{home / "cache"}</cachedir>'
+        conf.write_text(f'<?xml version="1.0"?>\n<fontconfig>{body}{cache}</fontconfig>\n', encoding="utf-8")
+        env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(home), "XDG_CONFIG_HOME": str(home),
+               "XDG_DATA_HOME": str(home), "XDG_CACHE_HOME": str(home / "cache")}
+        env.pop("FONTCONFIG_PATH", None)
+        command = [sys.executable, "-c", MACHINE, str(rubric), str(bids), str(home / "out"), probe]
+        jobs[name] = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    here = render_pdf(evaluate(load_inputs(rubric, bids)), "ko")
+    for name, job in jobs.items():
+        output = job.communicate(timeout=300)[0].decode(errors="replace")
+        assert job.returncode == 0, output
+    outputs = {name: tmp_path / name / "out" for name in machines}
+    # The rich machine would lend its fonts to anyone who asks: the probe is a fair one.
+    assert any("LeakTest" in font for font in _fonts((outputs["rich"] / "control.pdf").read_bytes()))
+    for name, out in outputs.items():
+        assert (out / "report.pdf").read_bytes() == here, name
+        fonts = _fonts((out / "probe.pdf").read_bytes())
+        assert fonts and all(NANUM_ONLY.fullmatch(font) for font in fonts), (name, fonts)
