@@ -111,24 +111,41 @@ def _summary(ws: Worksheet, result: Result, lang: str) -> None:
         row += [bid.total, bid.price, t(f"status.{bid.status}", lang), reasons]
         rows.append(row)
     _table(ws, 5, headers, rows)
-    _category_chart(ws, result, lang, first_row=6, category_columns=len(columns))
+    _category_chart(ws, result, lang, below=5 + max(len(rows), 1) + 2, category_headers=headers[3:3 + len(columns)])
 
 
-def _category_chart(ws: Worksheet, result: Result, lang: str, first_row: int, category_columns: int) -> None:
-    """Native stacked bar chart of category scores, for the bids that were scored."""
-    scored = sum(1 for b in result.bids if b.total is not None)  # scored bids come first (rank order)
-    if not scored or not category_columns:
+def _category_chart(ws: Worksheet, result: Result, lang: str, below: int, category_headers: list[str]) -> None:
+    """Native stacked bar chart of the category scores of the bids with a total, from rows of its own.
+
+    The table above cannot be the chart's data: a bid without a total (gate failed) may sit between
+    scored ones, since unranked bids follow in bidder-id order whatever their status. So the chart
+    reads a block written from `below` on: caption, header, then the bids with a total in Result order
+    (rank order, then bidder id), with the same rank, id and name columns as the table."""
+    scored = [b for b in result.bids if b.total is not None]
+    if not scored or not category_headers:
         return
+    put(ws.cell(row=below, column=1), t("chart_data", lang)).font = BOLD
+    header_row = below + 1
+    for column, header in enumerate([t("rank", lang), "id", t("bidder", lang), *category_headers], start=1):
+        cell = put(ws.cell(row=header_row, column=column), header)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for offset, bid in enumerate(scored, start=1):
+        values = [bid.rank, bid.bidder_id, bid.name.text(lang)] + [bid.categories.get(c.id) for c in categories(result)]
+        for column, value in enumerate(values, start=1):
+            _cell(ws, header_row + offset, column, value)
+    last_row = header_row + len(scored)
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
     chart.title = t("chart_categories", lang)
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, float(result.rubric.total_points)
-    data = Reference(ws, min_col=4, max_col=3 + category_columns, min_row=first_row - 1,
-                     max_row=first_row + scored - 1)  # fmt: skip
+    total = float(result.rubric.total_points)
+    chart.y_axis.scaling.min = 0
+    if total > 0:
+        chart.y_axis.scaling.max = total
+    data = Reference(ws, min_col=4, max_col=3 + len(category_headers), min_row=header_row, max_row=last_row)
     chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=3, min_row=first_row, max_row=first_row + scored - 1))
-    chart.height, chart.width = 7 + 0.6 * scored, 18
-    ws.add_chart(chart, f"A{first_row + len(result.bids) + 2}")
+    chart.set_categories(Reference(ws, min_col=3, min_row=header_row + 1, max_row=last_row))
+    chart.height, chart.width = 7 + 0.6 * len(scored), 18
+    ws.add_chart(chart, f"A{last_row + 2}")
 
 
 def _criteria(ws: Worksheet, result: Result, lang: str) -> None:

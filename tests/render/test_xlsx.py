@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shutil
 import zipfile
 from decimal import Decimal
 
@@ -48,8 +50,9 @@ def test_sheets(case):
 
 def test_summary_equals_results_json(case):
     _, data, workbook, _ = case
-    rows = _rows(workbook["Summary"], header_row=5)
-    assert len(rows) == len(data["bids"])
+    # The table ends at the first empty row; the chart's own data block follows it.
+    rows = list(workbook["Summary"].iter_rows(min_row=6, max_row=6 + len(data["bids"])))
+    assert all(c.value is None for c in rows.pop()) and all(c.value is not None for c in rows[-1][1:3])
     headers = [c.value for c in workbook["Summary"][5]]
     total_col = next(i for i, h in enumerate(headers) if h.startswith("총점"))
     for row, bid in zip(rows, data["bids"]):
@@ -146,3 +149,76 @@ def test_scorecard_command_matches_evaluate(tmp_path):
     assert run("evaluate", *KR, "--out", out, "--format", "json,xlsx").exit_code == 0
     assert run("scorecard", out / "results.json", "--out", tmp_path / "again.xlsx").exit_code == 0
     assert (tmp_path / "again.xlsx").read_bytes() == (out / "scorecard.xlsx").read_bytes()
+
+
+def _chart_cells(workbook, reference: str) -> list:
+    """The values a chart reference such as 'Summary'!$D$6:$D$9 points at."""
+    match = re.fullmatch(r"'?([^'!]+)'?!\$?([A-Z]+)\$?([0-9]+)(?::\$?([A-Z]+)\$?([0-9]+))?", reference)
+    assert match, reference
+    sheet, first_col, first_row, last_col, last_row = match.groups()
+    cells = workbook[sheet][f"{first_col}{first_row}:{last_col or first_col}{last_row or first_row}"]
+    return [cell.value for row in cells for cell in row]
+
+
+def _category_chart_data(workbook):
+    """The Summary chart as read back: bidder names, and each series' title and values."""
+    (chart,) = workbook["Summary"]._charts
+    names = None
+    series = []
+    for s in chart.series:
+        cat = s.cat.strRef or s.cat.numRef
+        got = _chart_cells(workbook, cat.f)
+        assert names is None or got == names  # every series over the same bidders
+        names = got
+        series.append((_chart_cells(workbook, s.tx.strRef.f)[0], _chart_cells(workbook, s.val.numRef.f)))
+    return names, series
+
+
+def _expected_chart(result, lang: str):
+    scored = [b for b in result.bids if b.total is not None]
+    tops = [c for c in result.rubric.criteria if c.parent is None]
+    return [b.name.text(lang) for b in scored], [
+        (f"{c.label.text(lang)} ({c.points})", [b.categories.get(c.id) for b in scored]) for c in tops]
+
+
+def _as_decimals(series):
+    return [(title, [None if v is None else _exact(v) for v in values]) for title, values in series]
+
+
+def test_category_chart_covers_the_bids_with_a_total(case):
+    result, _, workbook, _ = case
+    names, series = _category_chart_data(workbook)
+    assert (names, _as_decimals(series)) == _expected_chart(result, "ko")
+
+
+@pytest.fixture(scope="module")
+def mixed_unranked(tmp_path_factory):
+    """KR with beta-systems failing a gate: unranked by bidder id, the excluded beta-systems (no total)
+    comes before the below-threshold delta-info (a total)."""
+    root = tmp_path_factory.mktemp("mixed")
+    shutil.copytree(KR[1], root / "bids")
+    gate = ("eligibility:\n  - id: not-beta\n    label: {ko: 시험 자격, en: Test gate}\n"
+            "    field: bidder.id\n    op: ne\n    value: beta-systems\n\ncriteria:\n")
+    text = KR[0].read_text(encoding="utf-8").replace("\ncriteria:\n", "\n" + gate, 1)
+    (root / "rubric.yaml").write_text(text, encoding="utf-8")
+    return evaluate(load_inputs(root / "rubric.yaml", root / "bids"))
+
+
+def test_category_chart_skips_an_excluded_bid_between_scored_ones(mixed_unranked):
+    result = mixed_unranked
+    assert [(b.bidder_id, b.status) for b in result.bids if b.rank is None] == [
+        ("beta-systems", "excluded"), ("delta-info", "below_threshold")]  # fmt: skip
+    for lang in ("en", "ko"):
+        workbook = load_workbook(io.BytesIO(render_xlsx(result, lang)))
+        names, series = _category_chart_data(workbook)
+        assert (names, _as_decimals(series)) == _expected_chart(result, lang)
+        assert "Beta Systems" not in names and names[-1] == result.bid("delta-info").name.text(lang)
+        # The Summary table itself still lists every bid in results.json order.
+        table_ids = [c.value for c in workbook["Summary"]["B"][5:5 + len(result.bids)]]
+        assert table_ids == [b.bidder_id for b in result.bids]
+
+
+def test_no_category_chart_without_a_bid_with_a_total(mixed_unranked):
+    bids = [b.model_copy(update={"total": None, "categories": {}}) for b in mixed_unranked.bids]
+    workbook = load_workbook(io.BytesIO(render_xlsx(mixed_unranked.model_copy(update={"bids": bids}), "en")))
+    assert not workbook["Summary"]._charts
