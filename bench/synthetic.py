@@ -25,8 +25,9 @@ def rubric() -> dict:
     }  # fmt: skip
 
 
-def write_programme(folder: Path, bids: int, seed: int = 1) -> tuple[Path, Path]:
-    """Write rubric.json and bids/ (with scores/) for `bids` bidders; returns (rubric, bids dir)."""
+def write_programme(folder: Path, bids: int, seed: int = 1, panel: str = "realistic") -> tuple[Path, Path]:
+    """Write rubric.json and bids/ (with scores/) for `bids` bidders; returns (rubric, bids dir).
+    `panel`: "realistic" (scores scatter around each bid's quality) or "uniform" (all at random)."""
     rng = random.Random(seed)
     (folder / "bids" / "scores").mkdir(parents=True)
     (folder / "rubric.json").write_text(json.dumps(rubric()), encoding="utf-8")
@@ -35,8 +36,17 @@ def write_programme(folder: Path, bids: int, seed: int = 1) -> tuple[Path, Path]
         bid = {"schema": "bideval/bid/v1", "bidder": {"id": bidder, "name": bidder}, "price": rng.randint(10**9, 10**10),
                "facts": {f"f{i:02d}": rng.randint(0, 100) for i in range(9)}}  # fmt: skip
         (folder / "bids" / f"{bidder}.json").write_text(json.dumps(bid), encoding="utf-8")
+    quality = {(b, i): rng.randint(50, 95) for b in ids for i in range(10)}
     for e in range(EVALUATORS):
+        def score(bidder: str, item: int) -> int:
+            if panel == "uniform":  # every evaluator at random: ~90 % of panels raise a spread warning
+                return rng.randint(40, 100)
+            # A panel agrees within ±10 around the bid's quality; 2 % of scores are outliers (45 off),
+            # so about one panel in six raises a spread warning, as a real, uneven panel might.
+            off = rng.choice((-45, 45)) if rng.random() < 0.02 else rng.randint(-10, 10)
+            return max(0, min(100, quality[bidder, item] + off))
+
         sheet = {"schema": "bideval/scores/v1", "evaluator": {"id": f"e{e:02d}", "name": f"E{e}", "conflicts": []},
-                 "scores": {b: {f"j{i:02d}": rng.randint(40, 100) for i in range(10)} for b in ids}}  # fmt: skip
+                 "scores": {b: {f"j{i:02d}": score(b, i) for i in range(10)} for b in ids}}  # fmt: skip
         (folder / "bids" / "scores" / f"e{e:02d}.json").write_text(json.dumps(sheet), encoding="utf-8")
     return folder / "rubric.json", folder / "bids"

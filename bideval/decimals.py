@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded
 from fractions import Fraction
 
+from bideval.memory import Pool
+
 Exact = Fraction | Decimal | int
 # Addition, multiplication and scaling in this context are exact or raise: it has room
 # for any number of digits (libmpdec allocates only the digits a value has). Never divide in it.
@@ -38,7 +40,11 @@ def round_ratio(numerator: int, denominator: int, places: int, mode: str = "half
         whole += twice > denominator or (twice == denominator and whole % 2 == 1)
     else:
         raise ValueError(f"unknown rounding mode {mode!r}")
-    return Decimal(sign * whole).scaleb(-places, EXACT)
+    return _ROUNDED[sign * whole, places]
+
+
+# (digits, places) -> Decimal: the same few thousand results recur across a large evaluation
+_ROUNDED = Pool(lambda key: Decimal(key[0]).scaleb(-key[1], EXACT))
 
 
 def clamp(value: Fraction, low: Fraction = Fraction(0), high: Fraction = Fraction(1)) -> Fraction:

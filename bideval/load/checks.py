@@ -172,11 +172,18 @@ def check_bids(rubric: Rubric, catalog: Catalog, bids: list[tuple[Bid, Document]
 def score_problem(value: Decimal, criterion: Criterion) -> str | None:
     """What is wrong with `value` as a score for `criterion`, or None: it must lie within 0–100 (%)
     or, on the points scale, 0–the item's points. Scores files and score sheets are checked by it."""
-    top = criterion.points if criterion.scale == "points" else Decimal(100)
-    if Decimal(0) <= value <= top:
+    top = _top_score(criterion)
+    if _ZERO <= value <= top:
         return None
     unit = " points" if criterion.scale == "points" else " (%)"
     return f"{_digits(value)} is outside 0–{_digits(top)}{unit}"
+
+
+_ZERO, _HUNDRED = Decimal(0), Decimal(100)
+
+
+def _top_score(criterion: Criterion) -> Decimal:
+    return criterion.points if criterion.scale == "points" else _HUNDRED
 
 
 def _digits(value: Decimal) -> str:
@@ -222,6 +229,7 @@ def _check_one_sheet(
     for i, bidder in enumerate(scores.evaluator.conflicts):
         if bidder not in bidders and bidder not in others:
             problems.append(doc.problem(("evaluator", "conflicts", i), f"conflict with unknown bidder '{bidder}'"))
+    tops = {cid: _top_score(criterion) for cid, criterion in judged.items()}
     for bidder, given in scores.scores.items():
         if bidder in others:
             continue
@@ -233,14 +241,14 @@ def _check_one_sheet(
                                         f"'{bidder}' and must not score it", key=True))  # fmt: skip
             continue
         for cid, value in given.items():
-            criterion = judged.get(cid)
+            top = tops.get(cid)
+            if top is not None and _ZERO <= value <= top:
+                continue  # the usual case, a million times at 10,000 bids: no call, no message
             where = ("scores", bidder, cid)
-            if criterion is None:
+            if top is None:
                 problems.append(doc.problem(where, f"'{cid}' is not a judged criterion of this rubric", key=True))
-                continue
-            problem = score_problem(value, criterion)
-            if problem:
-                problems.append(doc.problem(where, f"score for '{cid}': {problem}"))
+            else:
+                problems.append(doc.problem(where, f"score for '{cid}': {score_problem(value, judged[cid])}"))
     for bidder in sorted(bidders):
         if bidder in scores.evaluator.conflicts or not complete:
             continue

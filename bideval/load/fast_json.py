@@ -22,12 +22,6 @@ class _StepAside(Exception):
     """The YAML reader must read this file (it will say what is wrong)."""
 
 
-def _int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise _StepAside
-    return int(text)
-
-
 @lru_cache(maxsize=4096)  # score files repeat the same few numbers: one Decimal object for each
 def _decimal(text: str) -> Decimal:
     value = Decimal(text)
@@ -52,21 +46,26 @@ def parse_json(text: str) -> dict[str, Any] | None:
     if not text.lstrip().startswith("{"):
         return None
     try:
-        data = json.loads(text, parse_int=_int, parse_float=_decimal, parse_constant=_constant,
-                          object_pairs_hook=_mapping)  # fmt: skip
+        data = json.loads(text, parse_float=_decimal, parse_constant=_constant, object_pairs_hook=_mapping)
     except (_StepAside, ValueError, RecursionError):
         return None
-    return data if _depth_within(data, MAX_DEPTH) else None
+    return data if _plain_enough(data) else None
 
 
-def _depth_within(value: Any, limit: int) -> bool:
-    """At most `limit` mappings and lists inside one another, as the YAML reader counts them."""
+def _plain_enough(value: Any) -> bool:
+    """No deeper than the YAML reader allows (it counts mappings and lists inside one another),
+    and no integer longer than it reads: one pass over every value, level by level."""
     level, depth = [value], 0
     while True:
         containers = [node for node in level if isinstance(node, (dict, list))]
+        if any(type(node) is int and not -_INT_LIMIT < node < _INT_LIMIT for node in level):
+            return False
         if not containers:
             return True
         depth += 1
-        if depth > limit:
+        if depth > MAX_DEPTH:
             return False
         level = [child for node in containers for child in (node.values() if isinstance(node, dict) else node)]
+
+
+_INT_LIMIT = 10**MAX_INT_DIGITS  # 19 digits at most, as the YAML reader

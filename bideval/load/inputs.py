@@ -13,6 +13,7 @@ from bideval.errors import InputError, Problem
 from bideval.load import checks
 from bideval.load.strict_yaml import Document, read_document
 from bideval.load.validate import M, validate
+from bideval.memory import cyclic_gc_paused
 from bideval.model.bid import BID_SCHEMA, Bid
 from bideval.model.catalog import CATALOG_SCHEMA, Catalog
 from bideval.model.rubric import RUBRIC_SCHEMA, Rubric
@@ -52,6 +53,11 @@ def load_inputs(
 ) -> Inputs:
     """Everything an evaluation needs, checked. `complete_scores=False` (for making score sheets)
     reads the evaluators and their conflicts from scores/ without requiring their scores."""
+    with cyclic_gc_paused():
+        return _load_inputs(rubric_path, bids_dir, catalog_path, complete_scores)
+
+
+def _load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | None, complete_scores: bool) -> Inputs:
     problems: list[Problem] = []
     rubric, rubric_source = _load(rubric_path, str(rubric_path), "rubric", rubric_path.name, Rubric,
                                   RUBRIC_SCHEMA, problems)  # fmt: skip
@@ -137,6 +143,8 @@ def _load(
     # A value the reader already refused (e.g. `yes`) would be reported twice.
     seen = {(p.line, p.column) for p in found}
     problems += [p for p in invalid if (p.line, p.column) not in seen]
+    if value is not None and not found and role in ("bid", "scores"):
+        doc.data = None  # the model holds it now; a second copy of every score file cost ~70 MB at 10,000 bids
     return (value if not found else None), Source(role, name, doc)
 
 

@@ -17,9 +17,17 @@ class Strict(BaseModel):
 
 def _to_decimal(value: Any) -> Any:
     # The YAML reader gives int or Decimal; never accept float, bool or text for a number.
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+    kind = type(value)
+    if kind is Decimal:
+        return value
+    if kind is not int:  # bool is a subclass of int, not int
         raise ValueError(f"expected a number, got {_describe(value)}")
-    return Decimal(value) if isinstance(value, int) else value
+    if -1000 <= value <= 1000:  # scores: a million of them at 10,000 bids, one shared object per value
+        return _SMALL_DECIMALS[value + 1000]
+    return Decimal(value)
+
+
+_SMALL_DECIMALS = tuple(Decimal(n) for n in range(-1000, 1001))
 
 
 def _to_date(value: Any) -> Any:

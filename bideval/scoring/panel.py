@@ -8,16 +8,16 @@ mark the one with the smallest evaluator id so the record never depends on file 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from bideval.decimals import EXACT, plain, round_ratio
 from bideval.model.rubric import Panel
+from bideval.memory import Pool
 from bideval.result import PanelScore
 
 
-@dataclass(frozen=True)
-class PanelOutcome:
+class PanelOutcome(NamedTuple):  # a tuple: one is made per bid and judged criterion
     entries: tuple[PanelScore, ...]  # sorted by evaluator id; scores written plainly (27.0 → 27)
     trimmed: bool
     mean: Decimal  # rounded per rubric
@@ -30,25 +30,27 @@ def aggregate(
     """Trimmed mean of `scores` (evaluator id → score); `conflicted` evaluators take no part."""
     if not scores:
         raise ValueError("a panel needs at least one score")
-    by_id = sorted(scores)
-    # Stable sorts of the id order: among tied scores the smallest id comes first both ways.
-    ranked_low = sorted(by_id, key=scores.__getitem__)
-    status = dict.fromkeys(by_id, "kept")
-    trimmed = len(scores) >= rule.when_at_least and len(scores) > rule.drop_highest + rule.drop_lowest
+    ids = sorted(scores)
+    values = [scores[e] for e in ids]
+    count = len(values)
+    status = ["kept"] * count
+    trimmed = count >= rule.when_at_least and count > rule.drop_highest + rule.drop_lowest
+    # Stable sorts of positions in id order: among tied scores the smallest id comes first both ways.
+    low_first = sorted(range(count), key=values.__getitem__)
     if trimmed:
-        for evaluator in sorted(by_id, key=scores.__getitem__, reverse=True)[: rule.drop_highest]:
-            status[evaluator] = "dropped_high"
-        for evaluator in [e for e in ranked_low if status[e] == "kept"][: rule.drop_lowest]:
-            status[evaluator] = "dropped_low"
-    kept = [scores[e] for e in by_id if status[e] == "kept"]
+        for i in sorted(range(count), key=values.__getitem__, reverse=True)[: rule.drop_highest]:
+            status[i] = "dropped_high"
+        for i in [i for i in low_first if status[i] == "kept"][: rule.drop_lowest]:
+            status[i] = "dropped_low"
+    kept = [v for v, s in zip(values, status, strict=True) if s == "kept"]
     numerator, denominator = _exact_sum(kept).as_integer_ratio()
-    entries = [PanelScore(e, _plain(scores[e]), status[e]) for e in by_id]  # type: ignore[arg-type]
-    entries += [PanelScore(e, None, "conflict") for e in conflicted]
+    entries = [_ENTRIES[e, _PLAIN[v], s] for e, v, s in zip(ids, values, status, strict=True)]
+    entries += [_ENTRIES[e, None, "conflict"] for e in conflicted]
     return PanelOutcome(
         entries=tuple(sorted(entries)) if conflicted else tuple(entries),
         trimmed=trimmed,
         mean=round_ratio(numerator, denominator * len(kept), places, mode),  # exact at any length
-        spread=EXACT.subtract(scores[ranked_low[-1]], scores[ranked_low[0]]),
+        spread=EXACT.subtract(values[low_first[-1]], values[low_first[0]]),
     )
 
 
@@ -59,15 +61,7 @@ def _exact_sum(values: list[Decimal]) -> Decimal:
     return total
 
 
-_PLAIN: dict[Decimal, Decimal] = {}
-
-
-def _plain(score: Decimal) -> Decimal:
-    """27.0 and 27 are the same score: record it one way, whatever the file's spelling.
-    Memoised by value — panels repeat the same few scores a million times."""
-    found = _PLAIN.get(score)
-    if found is None:
-        if len(_PLAIN) > 100_000:  # bounded, whatever a long-running process scores
-            _PLAIN.clear()
-        found = _PLAIN[score] = plain(score)
-    return found
+# 27.0 and 27 are the same score: record it one way, whatever the file's spelling. Pooled,
+# like the entries: panels repeat the same few scores a million times.
+_PLAIN = Pool(plain)
+_ENTRIES = Pool(lambda fields: tuple.__new__(PanelScore, fields))
