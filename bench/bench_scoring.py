@@ -1,10 +1,11 @@
 """Benchmark: scoring N synthetic bids × 20 criteria × 10 evaluators, against a numpy weighted sum.
 
-    .venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/bench_scoring.py [--sizes 10 1000 10000]
+    .venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/bench_scoring.py [--sizes 10 1000 10000] [--panel uniform]
 
 Each size runs in a fresh process (so peak memory is its own): it writes the input files,
 then times loading (strict YAML/JSON + validation) and evaluating (exact scoring, panel,
-ranking) separately, and reports the peak resident memory. The baseline is numpy's
+ranking) separately, and reports the peak resident memory. `--panel uniform` draws every
+score at random instead of around each bid's quality (nearly every panel then warns). The baseline is numpy's
 weighted sum over the same N × 20 matrix of earned shares — the arithmetic alone, in floats.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def measure(size: int) -> dict:
+def measure(size: int, panel: str) -> dict:
     sys.path.insert(0, str(HERE))
     import numpy as np
     from synthetic import write_programme
@@ -31,7 +32,7 @@ def measure(size: int) -> dict:
     from bideval.pipeline import evaluate
 
     with tempfile.TemporaryDirectory() as folder:
-        rubric, bids = write_programme(Path(folder), size)
+        rubric, bids = write_programme(Path(folder), size, panel=panel)
         start = time.perf_counter()
         inputs = load_inputs(rubric, bids)
         loaded = time.perf_counter()
@@ -53,14 +54,16 @@ def measure(size: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Scoring benchmark")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1000, 10000])
+    parser.add_argument("--panel", choices=["realistic", "uniform"], default="realistic")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one)))
+        print(json.dumps(measure(args.one, args.panel)))
         return
     print(f"{'bids':>6} {'load s':>8} {'evaluate s':>11} {'numpy s':>9} {'evaluate/numpy':>15} {'peak MB':>8}")
     for size in args.sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, __file__, "--one", str(size), "--panel", args.panel], capture_output=True,
+                             text=True, check=True)  # fmt: skip
         row = json.loads(out.stdout.strip().splitlines()[-1])
         ratio = row["evaluate_s"] / row["numpy_s"] if row["numpy_s"] else float("inf")
         print(f"{size:>6} {row['load_s']:>8.2f} {row['evaluate_s']:>11.2f} {row['numpy_s']:>9.5f} {ratio:>15,.0f} "

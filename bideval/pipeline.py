@@ -58,7 +58,7 @@ def _evaluate(inputs: Inputs) -> Result:
         bidder, standing = bid.bidder.id, standings[bid.bidder.id]
         place = places.get(bidder)
         status, reasons = _final_status(standing, place is not None, bidder, decision)
-        results.append(BidResult(
+        results.append(BidResult.trusted(  # every value typed here; validating 10,000 copied their lists
             bidder_id=bidder, name=bid.bidder.name, file=source.name, price=bid.price, gates=gates[bidder],
             clusters=cluster_working(bid, rubric, inputs.catalog), metrics=metrics[bidder],
             criteria=scores.get(bidder, []), categories=standing.categories,

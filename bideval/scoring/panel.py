@@ -9,6 +9,7 @@ mark the one with the smallest evaluator id so the record never depends on file 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import reduce
 from typing import NamedTuple
 
 from bideval.decimals import EXACT, plain, round_ratio
@@ -44,7 +45,7 @@ def aggregate(
             status[i] = "dropped_low"
     kept = [v for v, s in zip(values, status, strict=True) if s == "kept"]
     numerator, denominator = _exact_sum(kept).as_integer_ratio()
-    entries = [_ENTRIES[e, _PLAIN[v], s] for e, v, s in zip(ids, values, status, strict=True)]
+    entries = [_ENTRIES[entry] for entry in zip(ids, values, status, strict=True)]
     entries += [_ENTRIES[e, None, "conflict"] for e in conflicted]
     return PanelOutcome(
         entries=tuple(sorted(entries)) if conflicted else tuple(entries),
@@ -55,13 +56,17 @@ def aggregate(
 
 
 def _exact_sum(values: list[Decimal]) -> Decimal:
-    total = Decimal(0)
-    for value in values:
-        total = EXACT.add(total, value)
-    return total
+    return reduce(EXACT.add, values, Decimal(0))
 
 
-# 27.0 and 27 are the same score: record it one way, whatever the file's spelling. Pooled,
-# like the entries: panels repeat the same few scores a million times.
-_PLAIN = Pool(plain)
-_ENTRIES = Pool(lambda fields: tuple.__new__(PanelScore, fields))
+def _entry(fields: tuple) -> PanelScore:
+    """27.0 and 27 are the same score: record it one way, whatever the file's spelling."""
+    evaluator, score, status = fields
+    if score is not None:
+        score = plain(score).copy_abs() if not score else plain(score)  # -0 is recorded as 0
+    return tuple.__new__(PanelScore, (evaluator, score, status))
+
+
+# Panels repeat the same few (evaluator, score, status) entries a million times: share them.
+# Keys that differ only in a score's spelling (27 and 27.0) are equal, and share one plain entry.
+_ENTRIES = Pool(_entry)

@@ -174,3 +174,14 @@ def test_never_drops_every_score():
 def test_no_scores_is_an_error():
     with pytest.raises(ValueError):
         aggregate({}, ["e1"], DEFAULT, 4, "half_up")
+
+
+def test_scores_are_recorded_plainly_whatever_their_spelling_or_order_of_arrival():
+    """27.0 and 27 are one score (recorded 27); -0.0 is recorded as 0. Entries are shared between
+    panels, so the spelling met first must not decide what a later panel records."""
+    first = aggregate(d({"a": "27.0", "b": "-0.0", "c": "50"}), [], DEFAULT, 4, "half_up")
+    second = aggregate(d({"a": "27", "b": "0", "c": "50.00"}), [], DEFAULT, 4, "half_up")
+    for out in (first, second):
+        assert [str(e.score) for e in out.entries] == ["27", "0", "50"]
+    assert first.entries == second.entries
+    assert str(first.spread) == "50.0" and str(second.spread) == "50.00"  # as given: raw high − raw low
