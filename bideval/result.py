@@ -67,6 +67,13 @@ class Frozen(BaseModel):
         object.__setattr__(built, "__pydantic_private__", None)
         return built
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):  # noqa: ANN201
+        # pydantic adds the updated names to the copy's fields set in place: a trusted model
+        # shares one frozenset per class, so give this one a set of its own first.
+        if isinstance(self.__pydantic_fields_set__, frozenset):
+            object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        return super().model_copy(update=update, deep=deep)
+
 
 class InputFile(Frozen):
     role: Literal["rubric", "bid", "scores", "catalog"]

@@ -56,3 +56,10 @@ def test_a_panel_score_with_an_unknown_key_or_status_is_refused() -> None:
         PanelDetail.model_validate(_detail(scores=[{"evaluator": "e", "score": "1", "status": "kept", "x": 1}]))
     with pytest.raises(ValueError, match="status"):
         PanelDetail.model_validate(_detail(scores=[{"evaluator": "e", "score": "1", "status": "maybe"}]))
+
+
+def test_a_trusted_model_can_be_copied_with_changes() -> None:
+    detail = PanelDetail.trusted(**_detail())
+    changed = detail.model_copy(update={"mean": Decimal("1")})
+    assert changed.mean == Decimal("1") and detail.mean == Decimal("85.5000")
+    assert changed.scores is detail.scores and changed.model_fields_set == detail.model_fields_set
