@@ -139,6 +139,10 @@ def _category_chart(ws: Worksheet, result: Result, lang: str, below: int, catego
     chart.title = t("chart_categories", lang)
     total = float(result.rubric.total_points)
     chart.y_axis.scaling.min = 0
+    chart.y_axis.number_format, chart.y_axis.majorGridlines = "0", None  # whole points on the axis
+    # Rank 1 at the top, as in the table and the report (a bar chart draws its first row lowest),
+    # with the score axis kept below the bars.
+    chart.x_axis.scaling.orientation, chart.y_axis.crosses = "maxMin", "max"
     if total > 0:
         chart.y_axis.scaling.max = total
     data = Reference(ws, min_col=4, max_col=3 + len(category_headers), min_row=header_row, max_row=last_row)

@@ -222,3 +222,14 @@ def test_no_category_chart_without_a_bid_with_a_total(mixed_unranked):
     bids = [b.model_copy(update={"total": None, "categories": {}}) for b in mixed_unranked.bids]
     workbook = load_workbook(io.BytesIO(render_xlsx(mixed_unranked.model_copy(update={"bids": bids}), "en")))
     assert not workbook["Summary"]._charts
+
+
+def test_category_chart_reads_top_down_with_the_score_axis_below(case):
+    """A bar chart draws its first category lowest; the table and the report put rank 1 first, so the
+    category axis is reversed and the score axis crosses at the last category (below the bars).
+    Checked by eye in LibreOffice Calc 7.4 as well (rank 1 at the top, axis at the bottom)."""
+    _, _, workbook, _ = case
+    (chart,) = workbook["Summary"]._charts
+    assert chart.x_axis.scaling.orientation == "maxMin"
+    assert chart.y_axis.crosses == "max"
+    assert chart.y_axis.number_format == "0" and chart.y_axis.scaling.min == 0
