@@ -232,4 +232,4 @@ def test_category_chart_reads_top_down_with_the_score_axis_below(case):
     (chart,) = workbook["Summary"]._charts
     assert chart.x_axis.scaling.orientation == "maxMin"
     assert chart.y_axis.crosses == "max"
-    assert chart.y_axis.number_format == "0" and chart.y_axis.scaling.min == 0
+    assert chart.y_axis.number_format.formatCode == "0" and chart.y_axis.scaling.min == 0
