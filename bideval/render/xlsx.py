@@ -139,7 +139,7 @@ def _category_chart(ws: Worksheet, result: Result, lang: str, below: int, catego
     chart.title = t("chart_categories", lang)
     total = float(result.rubric.total_points)
     chart.y_axis.scaling.min = 0
-    chart.y_axis.number_format, chart.y_axis.majorGridlines = "0", None  # whole points on the axis
+    chart.y_axis.number_format = "0"  # whole points on the axis
     # Rank 1 at the top, as in the table and the report (a bar chart draws its first row lowest),
     # with the score axis kept below the bars.
     chart.x_axis.scaling.orientation, chart.y_axis.crosses = "maxMin", "max"
