@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from bideval.errors import Problem
 from bideval.load.strict_yaml import Document, Path_
-from bideval.load.validate import _dotted
+from bideval.load.validate import dotted_path
 from bideval.result import Result
 
 Found = Iterator[tuple[Path_, str]]
@@ -37,7 +37,7 @@ def check_result(result: Result, doc: Document) -> list[Problem]:
     """Every inconsistency of `result`, located at the offending value of `doc`."""
     checks = (_numbers, _settings, _technical_rule, _rubric_criteria, _duplicate_ids, _bid_criteria, _panels,
               _rank_order, _outcome, _warnings, _reasons)  # fmt: skip
-    return [doc.problem(path, f"{_dotted(path)}: {message}") for check in checks for path, message in check(result)]
+    return [doc.problem(path, f"{dotted_path(path)}: {message}") for check in checks for path, message in check(result)]
 
 
 def _numbers(node: Any, path: Path_ = ()) -> Found:
@@ -110,7 +110,7 @@ def _duplicate_ids(result: Result) -> Found:
         first: dict[str, int] = {}
         for i, id_ in enumerate(ids):
             if id_ in first:
-                yield (*where, i, key), f"{what} '{id_}' is listed twice (first as {_dotted((*where, first[id_]))})"
+                yield (*where, i, key), f"{what} '{id_}' is listed twice (first as {dotted_path((*where, first[id_]))})"
             first.setdefault(id_, i)
 
 

@@ -48,10 +48,10 @@ def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
     for (path, at_key), messages in merged.items():
         text = messages[0] if len(messages) == 1 else "expected one of: " + "; or ".join(messages[:4])
         if at_key and path in bad_keys:
-            where = f"{_dotted(path[:-1])}: " if path[:-1] else ""
+            where = f"{dotted_path(path[:-1])}: " if path[:-1] else ""
             problems.append(doc.problem(path, f"{where}key '{str(path[-1])[:60]}': {text}", key=True))
             continue
-        problems.append(doc.problem(path, f"{_dotted(path)}: {text}" if path else text, key=at_key))
+        problems.append(doc.problem(path, f"{dotted_path(path)}: {text}" if path else text, key=at_key))
     return problems
 
 
@@ -96,7 +96,7 @@ def _message(error: dict, path: Path_) -> str:
     return message
 
 
-def _dotted(path: Path_) -> str:
+def dotted_path(path: Path_) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
