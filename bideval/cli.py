@@ -285,11 +285,30 @@ def regenerate_command(
     raise typer.Exit(0 if ok else 1)
 
 
+PASSPHRASE_ENV = "BIDEVAL_KEY_PASSPHRASE"
+
+
+def _passphrase(prompt: str, *, confirm: bool) -> str:
+    """The private key's passphrase: $BIDEVAL_KEY_PASSPHRASE when set (scripts), else asked on the terminal."""
+    import os
+
+    if PASSPHRASE_ENV in os.environ:
+        return os.environ[PASSPHRASE_ENV]
+    # default="": an empty answer comes back (and is refused with a message) instead of asking forever
+    return typer.prompt(prompt, default="", show_default=False, hide_input=True, confirmation_prompt=confirm, err=True)
+
+
 @app.command("keygen")
 def keygen_command(
     prefix: Annotated[Path, typer.Argument(metavar="PREFIX", help="Writes PREFIX.key (private) and PREFIX.pub.")],
+    no_passphrase: Annotated[
+        bool, typer.Option("--no-passphrase", help="Write the private key unencrypted (tests, automation).")
+    ] = False,
 ) -> None:
-    """Make an Ed25519 key pair for signing archives."""
+    """Make an Ed25519 key pair for signing archives.
+
+    The private key is encrypted with a passphrase, taken from $BIDEVAL_KEY_PASSPHRASE if set,
+    otherwise asked twice on the terminal."""
     from bideval.errors import Problem
     from bideval.output import write_atomic
     from bideval.signing import keygen
@@ -298,11 +317,17 @@ def keygen_command(
     existing = [p for p in (private, public) if p.exists()]
     if existing:
         _fail([Problem(str(p), 0, 0, "already exists; keys are never overwritten") for p in existing])
-    private_pem, public_pem = keygen()
+    passphrase = None if no_passphrase else _passphrase(f"Passphrase for {private}", confirm=True)
+    if passphrase == "":
+        _fail([Problem(str(private), 0, 0, "an empty passphrase is refused; "
+                       "use --no-passphrase to write the key unencrypted")])  # fmt: skip
+    private_pem, public_pem = keygen(passphrase)
     private.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(private, private_pem)
     private.chmod(0o600)
     write_atomic(public, public_pem)
+    if no_passphrase:
+        typer.echo(f"warning: {private} is not encrypted; whoever can read it can sign archives", err=True)
     typer.echo(f"wrote {private} (keep it secret) and {public}")
 
 
@@ -311,13 +336,15 @@ def sign_command(
     archive: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive.zip to sign in place.")],
     key: Annotated[Path, typer.Option("--key", help="Private key from `bideval keygen`.")],
 ) -> None:
-    """Add an Ed25519 signature over the archive's manifest (signature.json)."""
+    """Add an Ed25519 signature over the archive's manifest (signature.json).
+
+    An encrypted key's passphrase is taken from $BIDEVAL_KEY_PASSPHRASE if set, otherwise asked."""
     from bideval.errors import InputError
     from bideval.output import write_atomic
     from bideval.signing import sign_archive
 
     try:
-        payload = sign_archive(archive, key)
+        payload = sign_archive(archive, key, lambda: _passphrase(f"Passphrase for {key}", confirm=False))
     except InputError as exc:
         _fail(exc.problems)
     write_atomic(archive, payload)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -24,18 +26,25 @@ from bideval.zipfiles import deterministic_zip, read_members
 SIGNATURE_SCHEMA = "bideval/signature/v1"
 
 
-def keygen() -> tuple[bytes, bytes]:
-    """A new key pair as PEM: (private key, PKCS#8 unencrypted — keep it safe; public key)."""
+def keygen(passphrase: str | None) -> tuple[bytes, bytes]:
+    """A new key pair as PEM: (private key, PKCS#8 encrypted with `passphrase`, or unencrypted when it
+    is None; public key, SubjectPublicKeyInfo as before so existing archives still verify)."""
+    if passphrase is not None and not passphrase:
+        raise ValueError("an empty passphrase encrypts nothing; pass None for an unencrypted key")
     key = Ed25519PrivateKey.generate()
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())  # fmt: skip
+    encryption = (serialization.BestAvailableEncryption(_encode(passphrase)) if passphrase is not None
+                  else serialization.NoEncryption())  # fmt: skip
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     return private, public
 
 
-def sign_archive(archive: Path, key_file: Path) -> bytes:
-    """The archive again, with signature.json over its manifest (entries and dates kept)."""
-    key = _load(key_file, private=True)
+def sign_archive(archive: Path, key_file: Path, passphrase: Callable[[], str] | None = None) -> bytes:
+    """The archive again, with signature.json over its manifest (entries and dates kept).
+
+    `passphrase` is called only when the key file is encrypted (an unencrypted key, as written
+    by earlier versions or `keygen --no-passphrase`, is used as it is)."""
+    key = _load_private(key_file, passphrase)
     members = read_members(archive)
     if MANIFEST not in members:
         raise InputError([Problem(str(archive), 0, 0, f"no {MANIFEST}: not a bideval archive")])
@@ -48,7 +57,7 @@ def sign_archive(archive: Path, key_file: Path) -> bytes:
 
 def check_signature(members: dict[str, bytes], pubkey_file: Path) -> tuple[bool, str]:
     """Whether signature.json is a valid signature of manifest.json by the key in `pubkey_file`."""
-    public = _load(pubkey_file, private=False)
+    public = _load_public(pubkey_file)
     if SIGNATURE not in members:
         return False, "the archive is not signed"
     try:
@@ -70,14 +79,46 @@ def _fingerprint(public: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def _load(path: Path, *, private: bool):  # noqa: ANN202 - one of two key types
+def _encode(passphrase: str) -> bytes:
+    # NFC: the same Hangul passphrase typed on another system may arrive decomposed.
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def _load_private(path: Path, passphrase: Callable[[], str] | None) -> Ed25519PrivateKey:
+    def problem(message: str) -> InputError:
+        return InputError([Problem(str(path), 0, 0, message)])
+
     try:
         data = path.read_bytes()
-        key = (serialization.load_pem_private_key(data, password=None) if private
-               else serialization.load_pem_public_key(data))  # fmt: skip
-    except (OSError, ValueError, TypeError) as exc:
-        raise InputError([Problem(str(path), 0, 0, f"not a readable PEM {'private' if private else 'public'} key "
-                                  f"({exc.__class__.__name__})")]) from None  # fmt: skip
+    except OSError as exc:
+        raise problem(f"not a readable PEM private key ({exc.__class__.__name__})") from None
+    try:
+        return _check_type(path, serialization.load_pem_private_key(data, password=None), private=True)
+    except TypeError:  # documented: the key is encrypted and no password was given
+        pass
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise problem(f"not a readable PEM private key ({exc.__class__.__name__})") from None
+    if passphrase is None:
+        raise problem("the private key is encrypted and no passphrase was given")
+    secret = passphrase()
+    if not secret:
+        raise problem("the private key is encrypted and the passphrase given is empty")
+    try:
+        key = serialization.load_pem_private_key(data, password=_encode(secret))
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise problem("wrong passphrase: cannot decrypt this private key") from None
+    return _check_type(path, key, private=True)
+
+
+def _load_public(path: Path) -> Ed25519PublicKey:
+    try:
+        key = serialization.load_pem_public_key(path.read_bytes())
+    except (OSError, ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise InputError([Problem(str(path), 0, 0, f"not a readable PEM public key ({exc.__class__.__name__})")]) from None
+    return _check_type(path, key, private=False)
+
+
+def _check_type(path: Path, key: object, *, private: bool):  # noqa: ANN202 - one of two key types
     wanted = Ed25519PrivateKey if private else Ed25519PublicKey
     if not isinstance(key, wanted):
         raise InputError([Problem(str(path), 0, 0, "not an Ed25519 key (use `bideval keygen`)")])

@@ -13,17 +13,27 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from typer.testing import CliRunner
+
+from bideval.cli import PASSPHRASE_ENV, app
 from bideval.signing import check_signature
 from tests.conftest import KR, run
 from tests.test_verify import read, refused, rewrite, rows, status_of
 
+PASSPHRASE = "조달 심사 2025 — correct horse"
+
+
+def run_with(*args, passphrase: str | None = PASSPHRASE, input: str | None = None):  # noqa: A002 - CliRunner's name
+    """The CLI with $BIDEVAL_KEY_PASSPHRASE set to `passphrase` (None: unset, so it prompts, reading `input`)."""
+    return CliRunner().invoke(app, [str(a) for a in args], input=input, env={PASSPHRASE_ENV: passphrase})
+
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory):
-    """Two key pairs made by `bideval keygen`: (alice.key, alice.pub, bob.pub)."""
+    """Two key pairs made by `bideval keygen`, encrypted with PASSPHRASE: (alice.key, alice.pub, bob.pub)."""
     folder = tmp_path_factory.mktemp("keys")
     for name in ("alice", "bob"):
-        result = run("keygen", folder / name)
+        result = run_with("keygen", folder / name)
         assert result.exit_code == 0, result.output
     return folder / "alice.key", folder / "alice.pub", folder / "bob.pub"
 
@@ -44,7 +54,7 @@ def unsigned(built, tmp_path):
 @pytest.fixture
 def signed(built, keys, tmp_path):
     path = shutil.copyfile(built, tmp_path / "signed.zip")
-    result = run("sign", path, "--key", keys[0])
+    result = run_with("sign", path, "--key", keys[0])
     assert result.exit_code == 0, result.output
     return path
 
@@ -66,10 +76,16 @@ def _signature_detail(found):
 
 def test_keygen_writes_a_matching_pair(tmp_path):
     prefix = tmp_path / "keys" / "committee"
-    result = run("keygen", prefix)
+    result = run_with("keygen", prefix)
     assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
     private_file, public_file = tmp_path / "keys" / "committee.key", tmp_path / "keys" / "committee.pub"
-    private = serialization.load_pem_private_key(private_file.read_bytes(), password=None)
+    pem = private_file.read_bytes()
+    assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\n")
+    assert b"BEGIN PRIVATE KEY" not in pem
+    with pytest.raises(TypeError, match="encrypted"):  # not usable without the passphrase
+        serialization.load_pem_private_key(pem, password=None)
+    private = serialization.load_pem_private_key(pem, password=PASSPHRASE.encode())
     public = serialization.load_pem_public_key(public_file.read_bytes())
     assert isinstance(private, Ed25519PrivateKey) and isinstance(public, Ed25519PublicKey)
     raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
@@ -83,7 +99,7 @@ def test_keygen_never_overwrites(tmp_path, existing):
     prefix = tmp_path / "k"
     for suffix in existing:
         (tmp_path / f"k.{suffix}").write_bytes(b"keep me")
-    result = run("keygen", prefix)
+    result = run_with("keygen", prefix)
     refused(result, "already exists")
     for suffix in existing:
         assert (tmp_path / f"k.{suffix}").read_bytes() == b"keep me"
@@ -189,10 +205,10 @@ def test_verify_with_an_unusable_public_key_is_refused(unsigned, keys, tmp_path,
 def test_signing_is_deterministic(built, keys, tmp_path):
     first, second = (shutil.copyfile(built, tmp_path / f"{n}.zip") for n in ("a", "b"))
     for path in (first, second):
-        assert run("sign", path, "--key", keys[0]).exit_code == 0
+        assert run_with("sign", path, "--key", keys[0]).exit_code == 0
     assert first.read_bytes() == second.read_bytes()
     once = first.read_bytes()
-    assert run("sign", first, "--key", keys[0]).exit_code == 0  # signing again replaces, never adds
+    assert run_with("sign", first, "--key", keys[0]).exit_code == 0  # signing again replaces, never adds
     assert first.read_bytes() == once
     assert list(read(first)).count("signature.json") == 1
 
@@ -202,12 +218,112 @@ def test_sign_refuses_what_is_not_a_bideval_archive(tmp_path, keys):
     with zipfile.ZipFile(plain, "w") as z:
         z.writestr("hello.txt", "hi")
     before = plain.read_bytes()
-    refused(run("sign", plain, "--key", keys[0]), "manifest.json")
+    refused(run_with("sign", plain, "--key", keys[0]), "manifest.json")
     assert plain.read_bytes() == before
     text = tmp_path / "text.zip"
     text.write_text("not a zip", encoding="utf-8")
-    refused(run("sign", text, "--key", keys[0]), "not a readable zip")
+    refused(run_with("sign", text, "--key", keys[0]), "not a readable zip")
     assert text.read_text(encoding="utf-8") == "not a zip"
+
+
+# -- passphrases -----------------------------------------------------------------------------------
+
+
+WRONG = "wrong passphrase: cannot decrypt this private key"
+
+
+def _left_in(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_encrypted_key_round_trip_via_the_environment(unsigned, keys):
+    result = run_with("sign", unsigned, "--key", keys[0])
+    assert result.exit_code == 0, result.output
+    assert "Passphrase" not in result.output  # taken from the environment, never asked
+    found = _verified(run("verify", unsigned, "--pubkey", keys[1]))
+    assert status_of(found, "signature.json") == ["identical"]
+
+
+def test_keygen_and_sign_ask_for_the_passphrase_when_it_is_not_in_the_environment(unsigned, tmp_path):
+    typed = "hunter2-조달"
+    # a mismatched confirmation is asked again; nothing is written until the two agree
+    made = run_with("keygen", tmp_path / "k", passphrase=None, input=f"{typed}\ntypo\n{typed}\n{typed}\n")
+    assert made.exit_code == 0, made.output
+    assert "do not match" in made.output and "Passphrase for" in made.output
+    pem = (tmp_path / "k.key").read_bytes()
+    assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert typed.encode() not in pem and typed not in made.output  # hidden input, never echoed
+    serialization.load_pem_private_key(pem, password=typed.encode())
+    signed = run_with("sign", unsigned, "--key", tmp_path / "k.key", passphrase=None, input=f"{typed}\n")
+    assert signed.exit_code == 0, signed.output
+    assert "Repeat" not in signed.output  # no confirmation when signing
+    _verified(run("verify", unsigned, "--pubkey", tmp_path / "k.pub"))
+
+
+@pytest.mark.parametrize("how", ["environment", "prompt"])
+def test_keygen_refuses_an_empty_passphrase(tmp_path, how):
+    folder = tmp_path / "keys"
+    if how == "environment":
+        result = run_with("keygen", folder / "k", passphrase="")
+    else:
+        result = run_with("keygen", folder / "k", passphrase=None, input="\n\n")
+    refused(result, "k.key", "empty passphrase", "--no-passphrase")
+    assert not folder.exists() or _left_in(folder) == []
+
+
+def test_keygen_no_passphrase_writes_an_unencrypted_key_with_a_warning(unsigned, tmp_path):
+    result = run_with("keygen", tmp_path / "k", "--no-passphrase", passphrase=None)  # nothing asked
+    assert result.exit_code == 0, result.output
+    assert "warning" in result.stderr and "not encrypted" in result.stderr
+    pem = (tmp_path / "k.key").read_bytes()
+    assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert stat.S_IMODE((tmp_path / "k.key").stat().st_mode) == 0o600
+    assert isinstance(serialization.load_pem_private_key(pem, password=None), Ed25519PrivateKey)
+    assert run_with("sign", unsigned, "--key", tmp_path / "k.key", passphrase=None).exit_code == 0
+    _verified(run("verify", unsigned, "--pubkey", tmp_path / "k.pub"))
+
+
+@pytest.mark.parametrize("passphrase", [None, PASSPHRASE], ids=["no-env", "env-ignored"])
+def test_an_old_unencrypted_key_still_signs(unsigned, tmp_path, passphrase):
+    """Keys written before keys were encrypted: unencrypted PKCS#8, used as they are, nothing asked."""
+    key = Ed25519PrivateKey.generate()
+    old_key, old_pub = tmp_path / "old.key", tmp_path / "old.pub"
+    old_key.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))  # fmt: skip
+    old_pub.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                      serialization.PublicFormat.SubjectPublicKeyInfo))  # fmt: skip
+    result = run_with("sign", unsigned, "--key", old_key, passphrase=passphrase)
+    assert result.exit_code == 0, result.output
+    assert "Passphrase" not in result.output
+    _verified(run("verify", unsigned, "--pubkey", old_pub))
+
+
+def test_the_public_key_format_is_unchanged(keys):
+    pem = keys[1].read_bytes()
+    assert pem.startswith(b"-----BEGIN PUBLIC KEY-----\n") and pem.endswith(b"-----END PUBLIC KEY-----\n")
+    assert isinstance(serialization.load_pem_public_key(pem), Ed25519PublicKey)
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "typed", "message"),
+    [("wrong", None, WRONG), (PASSPHRASE.upper() + "!", None, WRONG), (None, "wrong\n", WRONG),
+     ("", None, "the private key is encrypted and the passphrase given is empty")],
+    ids=["env", "env-near-miss", "prompt", "env-empty"],
+)
+def test_sign_with_a_wrong_passphrase_is_refused_and_writes_nothing(unsigned, keys, passphrase, typed, message):
+    before, listing = unsigned.read_bytes(), _left_in(unsigned.parent)
+    result = run_with("sign", unsigned, "--key", keys[0], passphrase=passphrase, input=typed)
+    refused(result, message)
+    assert result.stderr.count("error:") == 1 and f"error: {keys[0]}: {message}\n" in result.stderr  # after any prompt
+    assert unsigned.read_bytes() == before
+    assert _left_in(unsigned.parent) == listing  # no temporary file left
+
+
+def test_sign_refuses_an_encrypted_key_when_no_passphrase_comes(unsigned, keys):
+    before = unsigned.read_bytes()
+    result = run_with("sign", unsigned, "--key", keys[0], passphrase=None, input="")  # stdin closed
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert unsigned.read_bytes() == before
 
 
 # -- check_signature on members (no re-run) --------------------------------------------------------
