@@ -71,6 +71,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart_no_scores": {"ko": "총점이 있는 입찰이 없어 그리지 않았습니다.", "en": "Not drawn: no bid has a total."},
     "chart_no_price_share": {"ko": "PF당 가격과 공공 제공 비중을 모두 가진 입찰이 없어 그리지 않았습니다.",
                              "en": "Not drawn: no bid has both a price per PF and a public share."},
+    "chart_no_price_share_scored": {
+        "ko": "자격을 충족한 입찰 중 PF당 가격과 공공 제공 비중을 모두 가진 입찰이 없어 그리지 않았습니다.",
+        "en": "Not drawn: no bid that passed the gates has both a price per PF and a public share.",
+    },
+    "chart_excluded_not_plotted": {"ko": "자격 미충족으로 제외된 입찰은 표시하지 않았습니다: {names}",
+                                   "en": "Not plotted, excluded at the gates: {names}"},
     "chart_data": {"ko": "도표 자료: 총점이 있는 입찰의 항목별 점수", "en": "Chart data: category scores of the bids with a total"},
     "method_title": {"ko": "평가 방법", "en": "Evaluation method"},
     "criterion": {"ko": "평가 항목", "en": "Criterion"},
