@@ -1,88 +1,21 @@
 """Command line (typer). Commands stay thin: load → evaluate → render → write.
 
-Heavy modules are imported inside the commands so `bideval --help` stays fast.
+Heavy modules are imported inside the commands so `bideval --help` stays fast. The auditor
+commands live in `cli_audit`; both register on the app of `cli_common`.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-app = typer.Typer(
-    name="bideval",
-    help="Evaluate procurement bids against a published rubric: validate, score, rank, report.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    # Plain help: typer's rich help imports rich.markdown and markdown-it (~0.2 s of a 0.3 s budget).
-    rich_markup_mode=None,
-)
-
-FORMATS = ("json", "pdf", "xlsx")  # formats built so far (DESIGN §4); keep in step with bideval.output.FORMATS
-LANGS = ("ko", "en")
-
-RubricArg = Annotated[Path, typer.Argument(metavar="RUBRIC", help="Rubric file (YAML or JSON, schema bideval/rubric/v1).")]
-BidsArg = Annotated[Path, typer.Argument(metavar="BIDS_DIR", help="Folder of bid files; evaluator scores in its scores/ subfolder.")]
-CatalogOpt = Annotated[
-    Path | None, typer.Option("--catalog", help="GPU catalog file adding to or overriding the built-in one.")
-]
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels: ko or en.")]
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise typer.BadParameter(f"'{lang}' is not one of: {', '.join(LANGS)}", param_hint="--lang")
-    return lang
-
-
-def _parse_formats(text: str | None) -> list[str]:
-    if not text:
-        return list(FORMATS)
-    chosen = [f.strip() for f in text.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown)}; available: {', '.join(FORMATS)}",
-                                 param_hint="--format")  # fmt: skip
-    return chosen
-
-
-def _fail(problems: list) -> NoReturn:
-    """Print every problem, then exit 1 (no traceback, nothing written)."""
-    from rich.console import Console
-    from rich.markup import escape
-
-    from bideval.render.terminal import visible
-
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for problem in problems:  # problem text quotes the inputs: never read it as markup, nor send its controls
-        err.print(f"[red]error:[/red] {escape(visible(problem))}")
-    err.print(f"{len(problems)} problem(s); nothing was written.")
-    raise typer.Exit(1)
-
-
-def _console():  # noqa: ANN202
-    """Standard output; wide enough for the tables when it is a pipe or a file, not a terminal."""
-    from rich.console import Console
-
-    console = Console(highlight=False)
-    return console if console.is_terminal else Console(highlight=False, width=120)
-
-
-def _load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None):  # noqa: ANN202
-    from bideval.errors import InputError
-    from bideval.load.inputs import load_inputs
-    from bideval.pipeline import evaluate
-
-    try:
-        inputs = load_inputs(rubric, bids_dir, catalog)
-        return inputs, (evaluate(inputs) if bids_dir is not None else None)
-    except InputError as exc:
-        _fail(exc.problems)
-
-
+from bideval.cli_common import (
+    BidsArg, CatalogOpt, LangOpt, RubricArg, app, check_lang, fail, load_and_evaluate, make_console, parse_formats,
+    write_archive,
+)  # fmt: skip
 @app.command("evaluate")
 def evaluate_command(
     rubric: RubricArg,
@@ -102,13 +35,13 @@ def evaluate_command(
 
     The output folder also keeps the inputs as evaluated (inputs/) and run.json, so that
     `bideval archive` and `bideval verify` can reproduce every output later."""
-    _check_lang(lang)
-    chosen = _parse_formats(formats)
+    check_lang(lang)
+    chosen = parse_formats(formats)
     from bideval.archive import evaluated_files
     from bideval.output import write_outputs
     from bideval.render.console import render_console
 
-    inputs, result = _load_and_evaluate(rubric, bids_dir, catalog)
+    inputs, result = load_and_evaluate(rubric, bids_dir, catalog)
     target = out if out is not None else Path("out") / inputs.rubric.id
     settings = {"seed": seed, "samples": 2000, "alpha": 100.0} if analysis else None
     studied = None
@@ -119,11 +52,11 @@ def evaluate_command(
     extra = evaluated_files(inputs, lang, chosen, settings)
     written, problems = write_outputs(result, target, chosen, lang=lang, force=force, extra=extra, analysis=studied)
     if problems:
-        _fail(problems)
+        fail(problems)
     written = [p for p in written if p.name in {"results.json", "report.pdf", "scorecard.xlsx"}]
     if archive:
-        written.append(_write_archive(target, target / "archive.zip", force=True))
-    console = _console()
+        written.append(write_archive(target, target / "archive.zip", force=True))
+    console = make_console()
     render_console(result, console, lang)
     for path in written:
         console.print(f"wrote {path}")
@@ -154,7 +87,7 @@ def scorecard_command(
 
 
 def _render_from_results(results: Path, out: Path | None, fmt: str, lang: str, force: bool) -> None:
-    _check_lang(lang)
+    check_lang(lang)
     from bideval.errors import InputError, Problem
     from bideval.load.results import load_results
     from bideval.output import FORMATS, render, write_atomic
@@ -162,10 +95,10 @@ def _render_from_results(results: Path, out: Path | None, fmt: str, lang: str, f
     try:
         result = load_results(results)
     except InputError as exc:
-        _fail(exc.problems)
+        fail(exc.problems)
     target = out if out is not None else results.parent / FORMATS[fmt]
     if target.exists() and not force:
-        _fail([Problem(str(target), 0, 0, "already exists; use --force to overwrite")])
+        fail([Problem(str(target), 0, 0, "already exists; use --force to overwrite")])
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, render(result, fmt, lang))
     typer.echo(f"wrote {target}")
@@ -182,7 +115,7 @@ def sheets_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing workbooks.")] = False,
 ) -> None:
     """Write one score-sheet workbook per evaluator (from the scores/ files' evaluator lists)."""
-    _check_lang(lang)
+    check_lang(lang)
     from bideval.errors import InputError
     from bideval.load.inputs import load_panel_inputs
     from bideval.output import write_files
@@ -191,10 +124,10 @@ def sheets_command(
     try:
         sheets = build_sheets(load_panel_inputs(rubric, bids_dir, catalog), blind=blind, lang=lang)
     except InputError as exc:
-        _fail(exc.problems)
+        fail(exc.problems)
     written, problems = write_files(out, sheets, force=force)
     if problems:
-        _fail(problems)
+        fail(problems)
     for path in written:
         typer.echo(f"wrote {path}")
 
@@ -220,135 +153,12 @@ def import_scores_command(
     try:
         files = import_sheets(rubric, bids_dir if bids_dir is not None else out.parent, sheets, aliases)
     except InputError as exc:
-        _fail(exc.problems)
+        fail(exc.problems)
     written, problems = write_files(out, files, force=force)
     if problems:
-        _fail(problems)
+        fail(problems)
     for path in written:
         typer.echo(f"wrote {path}")
-
-
-@app.command("archive")
-def archive_command(
-    out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="A folder written by `bideval evaluate`.")],
-    to: Annotated[Path | None, typer.Option("--to", help="Archive file (default: OUT_DIR/archive.zip).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing archive.")] = False,
-) -> None:
-    """Zip an evaluation's inputs, outputs and a manifest of hashes and versions, reproducibly."""
-    typer.echo(f"wrote {_write_archive(out_dir, to or out_dir / 'archive.zip', force=force)}")
-
-
-def _write_archive(out_dir: Path, target: Path, *, force: bool) -> Path:
-    from bideval.archive import build_archive
-    from bideval.errors import InputError, Problem
-    from bideval.output import write_atomic
-
-    if target.exists() and not force:
-        _fail([Problem(str(target), 0, 0, "already exists; use --force to overwrite")])
-    try:
-        payload = build_archive(out_dir)
-    except InputError as exc:
-        _fail(exc.problems)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, payload)
-    return target
-
-
-@app.command("verify")
-def verify_command(
-    archive: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive.zip.")],
-    pubkey: Annotated[Path | None, typer.Option("--pubkey", help="Public key to check the signature.")] = None,
-) -> None:
-    """Check an archive's hashes (and signature), re-run it, compare every output byte for byte."""
-    from bideval.errors import InputError
-    from bideval.render.verdicts import render_verdict
-    from bideval.verify import verify_archive
-
-    try:
-        verdict = verify_archive(archive, pubkey)
-    except InputError as exc:
-        _fail(exc.problems)
-    render_verdict(verdict, _console())
-    raise typer.Exit(0 if verdict.ok else 1)
-
-
-@app.command("regenerate")
-def regenerate_command(
-    archives: Annotated[list[Path], typer.Argument(metavar="ARCHIVE...", help="Archives to regenerate.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the regenerated outputs (one per archive).")],
-    jobs: Annotated[int, typer.Option("--jobs", help="Parallel workers [default: one per core].")] = 0,
-) -> None:
-    """Regenerate and verify many archives in parallel, with a progress bar and a summary."""
-    from bideval.regenerate import regenerate_all
-
-    ok = regenerate_all(archives, out, jobs or None, _console())
-    raise typer.Exit(0 if ok else 1)
-
-
-PASSPHRASE_ENV = "BIDEVAL_KEY_PASSPHRASE"
-
-
-def _passphrase(prompt: str, *, confirm: bool) -> str:
-    """The private key's passphrase: $BIDEVAL_KEY_PASSPHRASE when set (scripts), else asked on the terminal."""
-    import os
-
-    if PASSPHRASE_ENV in os.environ:
-        return os.environ[PASSPHRASE_ENV]
-    # default="": an empty answer comes back (and is refused with a message) instead of asking forever
-    return typer.prompt(prompt, default="", show_default=False, hide_input=True, confirmation_prompt=confirm, err=True)
-
-
-@app.command("keygen")
-def keygen_command(
-    prefix: Annotated[Path, typer.Argument(metavar="PREFIX", help="Writes PREFIX.key (private) and PREFIX.pub.")],
-    no_passphrase: Annotated[
-        bool, typer.Option("--no-passphrase", help="Write the private key unencrypted (tests, automation).")
-    ] = False,
-) -> None:
-    """Make an Ed25519 key pair for signing archives.
-
-    The private key is encrypted with a passphrase, taken from $BIDEVAL_KEY_PASSPHRASE if set,
-    otherwise asked twice on the terminal."""
-    from bideval.errors import Problem
-    from bideval.output import write_atomic
-    from bideval.signing import keygen
-
-    private, public = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
-    existing = [p for p in (private, public) if p.exists()]
-    if existing:
-        _fail([Problem(str(p), 0, 0, "already exists; keys are never overwritten") for p in existing])
-    passphrase = None if no_passphrase else _passphrase(f"Passphrase for {private}", confirm=True)
-    if passphrase == "":
-        _fail([Problem(str(private), 0, 0, "an empty passphrase is refused; "
-                       "use --no-passphrase to write the key unencrypted")])  # fmt: skip
-    private_pem, public_pem = keygen(passphrase)
-    private.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(private, private_pem)
-    private.chmod(0o600)
-    write_atomic(public, public_pem)
-    if no_passphrase:
-        typer.echo(f"warning: {private} is not encrypted; whoever can read it can sign archives", err=True)
-    typer.echo(f"wrote {private} (keep it secret) and {public}")
-
-
-@app.command("sign")
-def sign_command(
-    archive: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive.zip to sign in place.")],
-    key: Annotated[Path, typer.Option("--key", help="Private key from `bideval keygen`.")],
-) -> None:
-    """Add an Ed25519 signature over the archive's manifest (signature.json).
-
-    An encrypted key's passphrase is taken from $BIDEVAL_KEY_PASSPHRASE if set, otherwise asked."""
-    from bideval.errors import InputError
-    from bideval.output import write_atomic
-    from bideval.signing import sign_archive
-
-    try:
-        payload = sign_archive(archive, key, lambda: _passphrase(f"Passphrase for {key}", confirm=False))
-    except InputError as exc:
-        _fail(exc.problems)
-    write_atomic(archive, payload)
-    typer.echo(f"signed {archive}")
 
 
 @app.command("analyze")
@@ -364,7 +174,7 @@ def analyze_command(
     points: Annotated[list[str] | None, typer.Option("--points", help="What-if: CRITERION=POINTS (repeatable).")] = None,
 ) -> None:
     """How robust is the ranking, and how consistent the panel? Sensitivity, stability, reversal, what-if."""
-    _check_lang(lang)
+    check_lang(lang)
     from bideval.analysis.run import analyze
     from bideval.analysis.whatif import parse
     from bideval.errors import InputError
@@ -376,8 +186,8 @@ def analyze_command(
         analysis = analyze(load_inputs(rubric, bids_dir, catalog), seed=seed, samples=samples, alpha=alpha,
                            overrides=overrides)  # fmt: skip
     except InputError as exc:
-        _fail(exc.problems)
-    render_analysis(analysis, _console(), lang)
+        fail(exc.problems)
+    render_analysis(analysis, make_console(), lang)
 
 
 @app.command("schema")
@@ -399,7 +209,7 @@ def validate_command(
     catalog: CatalogOpt = None,
 ) -> None:
     """Check RUBRIC (and the bids and scores in BIDS_DIR) without writing anything."""
-    inputs, result = _load_and_evaluate(rubric, bids_dir, catalog)
+    inputs, result = load_and_evaluate(rubric, bids_dir, catalog)
     summary = f"OK: rubric {inputs.rubric.id} ({inputs.rubric.total_points} points)"
     if bids_dir is not None:
         summary += f", {len(inputs.bids)} bid(s), {len(inputs.panel)} evaluator(s)"
@@ -418,7 +228,7 @@ def catalog_command(
     if precision is not None and precision not in PRECISIONS:
         raise typer.BadParameter(f"'{precision}' is not one of: {', '.join(PRECISIONS)}", param_hint="--precision")
     inputs_catalog = _load_catalog(catalog)
-    render_catalog(inputs_catalog, _console(), precision)
+    render_catalog(inputs_catalog, make_console(), precision)
 
 
 def _load_catalog(path: Path | None):  # noqa: ANN202
@@ -428,7 +238,13 @@ def _load_catalog(path: Path | None):  # noqa: ANN202
     try:
         return load_catalog(path)
     except InputError as exc:
-        _fail(exc.problems)
+        fail(exc.problems)
+
+
+# The auditor commands register on import; here, so that they are listed after the others.
+from bideval.cli_audit import PASSPHRASE_ENV  # noqa: E402, F401  (tests read the name)
+
+__all__ = ["app", "main"]
 
 
 def main() -> None:
