@@ -38,7 +38,12 @@ def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     mapping = dict(pairs)
     if len(mapping) != len(pairs):  # a duplicate key: the YAML reader names both lines
         raise _StepAside
+    if any(len(key) > _LONGEST_KEY for key in mapping):
+        raise _StepAside  # YAML refuses a key of over 1,024 characters as written (escapes count)
     return mapping
+
+
+_LONGEST_KEY = 80  # decoded; at most 12 characters each as written (a surrogate pair), so < 1,024
 
 
 def parse_json(text: str) -> dict[str, Any] | None:

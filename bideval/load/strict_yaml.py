@@ -76,7 +76,10 @@ class Document:
         if self._marks is None:
             text = self.text or _decode(self.raw, self.file)[0]
             self._marks = ({}, {})
-            _mark(yaml.compose(text, Loader=_LOADER), (), *self._marks)
+            try:
+                _mark(yaml.compose(text, Loader=_LOADER), (), *self._marks)
+            except yaml.YAMLError:  # cannot happen for text the reader accepted; never crash reporting
+                pass  # every problem is then located at the top of the file
         return self._marks
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:

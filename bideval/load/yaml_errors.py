@@ -39,6 +39,9 @@ def yaml_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
         return _unclosed_quote(exc, lines, display, at_end)
     if opened is not None and context == "while scanning a simple key":
         return _missing_colon(opened, lines, display)
+    long_key = _long_flow_key(exc, text)
+    if long_key is not None:
+        return Problem(display, *long_key, "not valid YAML: this key is too long; a key must be at most 1024 characters")
     if at_end:
         line = next((i for i in range(len(lines), 0, -1) if lines[i - 1].strip()), 1)  # the last line with text
         column = len(lines[line - 1].rstrip()) + 1  # just after its last character
@@ -110,6 +113,24 @@ def _unclosed_quote(exc: yaml.MarkedYAMLError, lines: list[str], display: str, a
         message += f" before the `{separator}` on line {mark.line + 1}"
     message += f"; add the closing `{quote}`"
     return Problem(display, opened.line + 1, opened.column + 1, f"not valid YAML: {message}")
+
+
+def _long_flow_key(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int] | None:
+    """Where a quoted key of over 1,024 characters starts, if that is what stopped a flow
+    mapping ({"…": …}, as in JSON): the parser then only says it expected ',' or '}'."""
+    mark = exc.problem_mark
+    if mark is None or "flow mapping" not in (exc.context or ""):
+        return None
+    # From line and column: LibYAML's mark.index counts bytes, the pure-Python reader's characters.
+    at = sum(len(line) for line in text.splitlines(keepends=True)[: mark.line]) + mark.column
+    start = text.rfind('"', 0, at)  # the key's closing quote, just before the problem
+    opening = text.rfind('"', 0, start) if start > 0 else -1
+    while opening > 0 and text[opening - 1] == "\\":  # an escaped quote inside the key
+        opening = text.rfind('"', 0, opening - 1)
+    if opening < 0 or start - opening - 1 <= 1024 or text[at : at + 1] != ":":
+        return None
+    line = text.count("\n", 0, opening) + 1
+    return line, opening - (text.rfind("\n", 0, opening) + 1) + 1
 
 
 def _missing_colon(opened: yaml.Mark, lines: list[str], display: str) -> Problem:

@@ -91,3 +91,14 @@ def test_numbers_are_int_or_decimal_never_float() -> None:
     data = parse_json('{"price": 266672000000, "share": 0.25, "big": 1.5E+3, "zero": -0}')
     assert data == {"price": 266672000000, "share": Decimal("0.25"), "big": Decimal("1.5E+3"), "zero": 0}
     assert type(data["price"]) is int and type(data["share"]) is Decimal and type(data["zero"]) is int
+
+
+def test_a_key_yaml_would_refuse_for_its_length_is_left_to_the_yaml_reader(tmp_path) -> None:  # noqa: ANN001
+    """YAML allows a key of at most 1,024 characters as written; JSON has no limit. The fast path
+    must not accept what the reader refuses (found by hand: a 2,000-character key crashed
+    `validate` when a problem was located in that file)."""
+    source = '{"schema": "bideval/bid/v1", "' + "x" * 2000 + '": 1}'
+    assert parse_json(source) is None
+    doc, problems = parse_text(source, "bid.json")
+    assert doc is None and problems and problems[0].line == 1 and "not valid YAML" in problems[0].message
+    assert parse_json('{"' + "é" * 80 + '": 1}') is not None  # 80 characters: still read fast

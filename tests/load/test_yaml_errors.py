@@ -137,3 +137,16 @@ def test_every_truncation_is_located_inside_the_file_and_alike_on_both_paths(mon
             assert all(p.line <= part.rstrip("\n").count("\n") + 1 for p in problems), part
             found.append([str(p) for p in problems])
         assert found[0] == found[-1], part
+
+
+def test_a_json_key_over_1024_characters_is_named_as_too_long() -> None:
+    """JSON allows any key length; YAML a simple key of at most 1,024 characters, and its parser
+    then only says it expected ',' or '}'. Located where the key opens (line 2, column 3)."""
+    text = '{"name": "한빛클라우드",\n  "' + "x" * 1100 + '": 1}\n'  # Korean before it: bytes ≠ characters
+    assert refusal(text) == ("in.yaml:2:3: not valid YAML: this key is too long; a key must be at most "
+                             "1024 characters")  # fmt: skip
+
+
+def test_a_long_quoted_value_is_not_mistaken_for_a_long_key() -> None:
+    text = '{"schema": "' + "x" * 1100 + '" "oops": 1}\n'
+    assert "too long" not in refusal(text)
