@@ -55,7 +55,8 @@ def fail(problems: list) -> NoReturn:
 
     from bideval.render.terminal import visible
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    # emoji=False: rich would print `file:100:8:` as `file💯8:` and a quoted `:smile:` as 😄
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     for problem in problems:  # problem text quotes the inputs: never read it as markup, nor send its controls
         err.print(f"[red]error:[/red] {escape(visible(problem))}")
     err.print(f"{len(problems)} problem(s); nothing was written.")
@@ -66,8 +67,8 @@ def make_console():  # noqa: ANN202
     """Standard output; wide enough for the tables when it is a pipe or a file, not a terminal."""
     from rich.console import Console
 
-    console = Console(highlight=False)
-    return console if console.is_terminal else Console(highlight=False, width=120)
+    console = Console(highlight=False, emoji=False)  # input text such as `:100:` prints as written
+    return console if console.is_terminal else Console(highlight=False, emoji=False, width=120)
 
 
 def load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None):  # noqa: ANN202

@@ -176,3 +176,20 @@ def test_errors_quoting_the_inputs_show_control_characters_escaped(tmp_path):
         f"error: {bid}:{line}:1: {shown}: unknown key '{shown}'",
         "1 problem(s); nothing was written.",
     ]
+
+
+def test_error_locations_and_quoted_inputs_are_never_read_as_emoji_codes(tmp_path):
+    """rich turns `:100:` into 💯: an error on line 100 (`file:100:8:`) or a quoted `:smile:` key
+    must print as written (found by tests/fuzz/fuzz_cli.py)."""
+    bids = tmp_path / "bids"
+    shutil.copytree(KR[1], bids)
+    bid = bids / "alpha-soft.yaml"
+    lines = bid.read_text(encoding="utf-8").splitlines()
+    price = next(i for i, ln in enumerate(lines) if ln.startswith("price:"))
+    lines[price:price] = ["# padding"] * (99 - price)  # the price now sits on line 100
+    lines[99] = 'price: "1000000000"'
+    bid.write_text("\n".join(lines) + '\n":smile:": 1\n', encoding="utf-8")
+    result = run("validate", KR[0], bids)
+    assert result.exit_code == 1, result.output
+    assert f"{bid}:100:8: price: expected a whole number" in result.stderr, result.stderr
+    assert ":smile:" in result.stderr and "💯" not in result.stderr and "😄" not in result.stderr
