@@ -47,9 +47,10 @@ def _evaluate(inputs: Inputs) -> Result:
         docs = {bid.bidder.id: source.doc for bid, source in inputs.bids}
         raise InputError([docs[u.bidder].problem(u.path, u.message) for u in unscorable])
 
-    standings = {b.bidder.id: _standing(rubric, b.price, gates[b.bidder.id], scores.get(b.bidder.id, [])) for b in bids}
+    rules = Rules.of(rubric)
+    standings = {b.bidder.id: _standing(rules, b.price, gates[b.bidder.id], scores.get(b.bidder.id, [])) for b in bids}
     eligible = [b for b in bids if standings[b.bidder.id].status == "eligible"]
-    placed = rank([Candidate(b.bidder.id, b.price, _keys(rubric, standings[b.bidder.id])) for b in eligible])
+    placed = rank([Candidate(b.bidder.id, b.price, _keys(rules, standings[b.bidder.id])) for b in eligible])
     decision = decide(placed, rubric.award)
     keys = ["total", *rubric.ranking.tie_break]
     results = []
@@ -94,29 +95,53 @@ class Standing:
     total: Decimal | None = None
 
 
-def _standing(rubric: Rubric, price: int, gates: list[GateCheck], criteria: list[CriterionScore]) -> Standing:
+@dataclass(frozen=True)
+class Rules:
+    """What the rubric asks of every bid, worked out once instead of once per bid."""
+
+    categories: list[str]  # top-level criterion ids
+    minimums: dict[str, Decimal]  # node id → its minimum score (points × min_ratio)
+    technical: Technical | None  # the threshold, with score 0 and passed False as placeholders
+    budget: int | None
+    tie_break: list[str]  # criterion ids, or "technical"
+
+    @classmethod
+    def of(cls, rubric: Rubric) -> Rules:
+        rule = rubric.thresholds.technical
+        technical = None
+        if rule is not None:
+            maximum = sum((rubric.node(c).points for c in rule.criteria), Decimal(0))
+            technical = Technical.trusted(criteria=rule.criteria, score=Decimal(0), maximum=maximum,
+                                          required=maximum * rule.min_ratio, passed=False)  # fmt: skip
+        largest = largest_items(rubric)[0].id
+        return cls(
+            categories=[top.id for top in rubric.criteria],
+            minimums={node.id: node.points * node.min_ratio for node in rubric.nodes() if node.min_ratio is not None},
+            technical=technical, budget=rubric.thresholds.budget,
+            tie_break=[largest if entry == "largest_item" else entry for entry in rubric.ranking.tie_break],
+        )  # fmt: skip
+
+
+def _standing(rules: Rules, price: int, gates: list[GateCheck], criteria: list[CriterionScore]) -> Standing:
     """Status before ranking: excluded (gate or category minimum), below_threshold, or eligible."""
     reasons = [Reason(code="gate_failed", subject=g.id, actual=g.actual, required=_gate_text(g))
                for g in gates if not g.passed]  # fmt: skip
     if reasons:
         return Standing("excluded", reasons)
     by_id = {c.id: c for c in criteria}
-    categories = {top.id: by_id[top.id].score for top in rubric.criteria}
+    categories = {top: by_id[top].score for top in rules.categories}
     total = sum(categories.values(), Decimal(0))
-    for node in rubric.nodes():
-        if by_id[node.id].meets_minimum is False:
-            reasons.append(Reason(code="below_minimum", subject=node.id, actual=by_id[node.id].score,
-                                  required=node.points * node.min_ratio))  # fmt: skip
-    technical = _technical(rubric, by_id)
-    budget = rubric.thresholds.budget
-    within_budget = None if budget is None else price <= budget
+    reasons = [Reason(code="below_minimum", subject=c.id, actual=c.score, required=rules.minimums[c.id])
+               for c in criteria if c.meets_minimum is False]  # fmt: skip
+    technical = _technical(rules.technical, by_id)
+    within_budget = None if rules.budget is None else price <= rules.budget
     status = "excluded" if reasons else "eligible"
     if status == "eligible" and technical is not None and not technical.passed:
         status = "below_threshold"
         reasons.append(Reason(code="below_technical", actual=technical.score, required=technical.required))
     if status == "eligible" and within_budget is False:
         status = "below_threshold"
-        reasons.append(Reason(code="over_budget", actual=price, required=budget))
+        reasons.append(Reason(code="over_budget", actual=price, required=rules.budget))
     return Standing(status, reasons, by_id, categories, technical, within_budget, total)
 
 
@@ -127,26 +152,18 @@ def _gate_text(gate: GateCheck) -> str:
     return f"{gate.op} {value}"
 
 
-def _technical(rubric: Rubric, by_id: dict[str, CriterionScore]) -> Technical | None:
-    rule = rubric.thresholds.technical
-    if rule is None:
+def _technical(threshold: Technical | None, by_id: dict[str, CriterionScore]) -> Technical | None:
+    if threshold is None:
         return None
-    score = sum((by_id[c].score for c in rule.criteria), Decimal(0))
-    maximum = sum((rubric.node(c).points for c in rule.criteria), Decimal(0))
-    required = maximum * rule.min_ratio
-    return Technical(criteria=rule.criteria, score=score, maximum=maximum, required=required, passed=score >= required)
+    score = sum((by_id[c].score for c in threshold.criteria), Decimal(0))
+    return threshold.model_copy(update={"score": score, "passed": score >= threshold.required})
 
 
-def _keys(rubric: Rubric, standing: Standing) -> tuple[Decimal, ...]:
+def _keys(rules: Rules, standing: Standing) -> tuple[Decimal, ...]:
     """Total, then each tie-break value, for ranking (higher wins)."""
     keys = [standing.total]
-    for entry in rubric.ranking.tie_break:
-        if entry == "technical":
-            keys.append(standing.technical.score)  # type: ignore[union-attr]
-        elif entry == "largest_item":
-            keys.append(standing.by_id[largest_items(rubric)[0].id].score)
-        else:
-            keys.append(standing.by_id[entry].score)
+    for entry in rules.tie_break:
+        keys.append(standing.technical.score if entry == "technical" else standing.by_id[entry].score)  # type: ignore[union-attr]
     return tuple(keys)  # type: ignore[arg-type]
 
 

@@ -120,10 +120,23 @@ class PanelScore(NamedTuple):
     status: Literal["kept", "dropped_high", "dropped_low", "conflict"]
 
 
-PanelScores = Annotated[tuple[PanelScore, ...], PlainSerializer(lambda scores: [s._asdict() for s in scores])]
+def as_objects(value: Any) -> Any:
+    """Named tuples (at any depth) as dicts with their field names, sequences as lists: how the
+    tuple-shaped parts of a Result are written to results.json."""
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {name: as_objects(item) for name, item in zip(value._fields, value, strict=True)}
+    if isinstance(value, (list, tuple)):
+        return [as_objects(item) for item in value]
+    return value
 
 
-class PanelDetail(Frozen):
+PanelScores = Annotated[tuple[PanelScore, ...], PlainSerializer(as_objects)]
+
+
+class PanelDetail(NamedTuple):
+    """How the panel scored one criterion of one bid. Like CriterionScore, a tuple in memory
+    and an object in results.json."""
+
     scale: Literal["percent", "points"]
     trimmed: bool
     mean: Decimal
@@ -131,13 +144,20 @@ class PanelDetail(Frozen):
     scores: PanelScores  # sorted by evaluator id
 
 
-class CriterionScore(Frozen):
+class CriterionScore(NamedTuple):
+    """One criterion of one bid with its working. A named tuple, not a model: scoring 10,000
+    bids makes 220,000 of them, and as models they took most of the run's time and memory.
+    Validated like a model when a Result is read (unknown or missing keys are refused)."""
+
     id: str
     inputs: dict[str, Scalar]  # the working: value, best, lowest, …
     ratio: Decimal | None  # share of the points, shown to the rubric's metric places
     score: Decimal
     panel: PanelDetail | None = None
     meets_minimum: bool | None = None  # None when the node has no min_ratio
+
+
+CriterionScores = Annotated[list[CriterionScore], PlainSerializer(as_objects)]
 
 
 class Technical(Frozen):
@@ -178,7 +198,7 @@ class BidResult(Frozen):
     gates: list[GateCheck]
     clusters: list[ClusterWorking]
     metrics: dict[str, Decimal | None]
-    criteria: list[CriterionScore]  # in rubric order; empty when a gate failed
+    criteria: CriterionScores  # in rubric order; empty when a gate failed
     categories: dict[str, Decimal]  # top-level criterion id → score
     technical: Technical | None
     within_budget: bool | None

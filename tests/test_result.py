@@ -1,4 +1,5 @@
-"""The Result models: `trusted` construction and the panel scores' JSON shape (DESIGN §4)."""
+"""The Result parts held as named tuples (criterion scores, panel details, panel scores): their
+JSON shape (DESIGN §4) and their validation when a results.json is read back."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from bideval.result import CriterionScore, PanelDetail, PanelScore
+from bideval.result import CriterionScore, CriterionScores, Frozen, PanelDetail, PanelScore, Technical
 
 SCORES = (PanelScore("ev-01", Decimal("80"), "dropped_low"), PanelScore("ev-02", None, "conflict"),
           PanelScore("ev-03", Decimal("85.5"), "kept"))  # fmt: skip
@@ -18,48 +19,85 @@ def _detail(**override) -> dict:
             "scores": SCORES, **override}  # fmt: skip
 
 
+def test_a_criterion_score_is_a_tuple_in_memory_and_an_object_in_json() -> None:
+    """DESIGN §4: results.json writes every criterion as an object with named keys, even though
+    the Result holds it as a named tuple; reading it back gives an equal tuple."""
+    score = CriterionScore("plan", {"panel_mean": Decimal("85.5000")}, Decimal("0.855"), Decimal("29.9250"),
+                           PanelDetail(**_detail()), None)  # fmt: skip
+    written = json.loads(_Holder(criteria=[score]).model_dump_json())["criteria"][0]
+    assert written == {
+        "id": "plan", "inputs": {"panel_mean": "85.5000"}, "ratio": "0.855", "score": "29.9250",
+        "panel": {"scale": "percent", "trimmed": False, "mean": "85.5000", "spread": "5.5",
+                  "scores": [{"evaluator": "ev-01", "score": "80", "status": "dropped_low"},
+                             {"evaluator": "ev-02", "score": None, "status": "conflict"},
+                             {"evaluator": "ev-03", "score": "85.5", "status": "kept"}]},
+        "meets_minimum": None,
+    }  # fmt: skip
+    back = _Holder.model_validate_json(_Holder(criteria=[score]).model_dump_json()).criteria[0]
+    assert back == score and isinstance(back, CriterionScore) and isinstance(back.panel, PanelDetail)
+    assert str(back.panel.mean) == "85.5000"  # decimals keep their places through JSON
+
+
+def test_a_criterion_score_with_an_unknown_or_missing_key_is_refused() -> None:
+    good = {"id": "plan", "inputs": {}, "ratio": None, "score": "1"}
+    assert _Holder.model_validate({"criteria": [good]}).criteria[0].panel is None
+    with pytest.raises(ValueError, match="Extra inputs are not permitted"):
+        _Holder.model_validate({"criteria": [{**good, "extra": 1}]})
+    with pytest.raises(ValueError, match="score\n  Field required"):
+        _Holder.model_validate({"criteria": [{"id": "plan", "inputs": {}, "ratio": None}]})
+
+
+def test_panel_scores_are_tuples_in_memory_and_objects_in_json() -> None:
+    detail = PanelDetail(**_detail())
+    assert detail.scores == SCORES and detail.scores[0].evaluator == "ev-01"
+    holder = _Holder(criteria=[CriterionScore("plan", {}, None, Decimal(1), detail)])
+    written = json.loads(holder.model_dump_json())["criteria"][0]["panel"]["scores"]
+    assert written == [{"evaluator": "ev-01", "score": "80", "status": "dropped_low"},
+                       {"evaluator": "ev-02", "score": None, "status": "conflict"},
+                       {"evaluator": "ev-03", "score": "85.5", "status": "kept"}]  # fmt: skip
+    assert _Holder.model_validate_json(holder.model_dump_json()) == holder
+
+
+def test_a_panel_score_with_an_unknown_key_or_status_is_refused() -> None:
+    def criterion(scores: list) -> dict:
+        return {"id": "plan", "inputs": {}, "ratio": None, "score": "1",
+                "panel": {**_detail(scores=scores), "mean": "1", "spread": "0"}}  # fmt: skip
+
+    with pytest.raises(ValueError, match="Extra inputs are not permitted"):
+        _Holder.model_validate({"criteria": [criterion([{"evaluator": "e", "score": "1", "status": "kept", "x": 1}])]})
+    with pytest.raises(ValueError, match="status"):
+        _Holder.model_validate({"criteria": [criterion([{"evaluator": "e", "score": "1", "status": "maybe"}])]})
+
+
+def _technical(**override) -> dict:
+    return {"criteria": ["plan", "ops"], "score": Decimal("51.25"), "maximum": Decimal(65),
+            "required": Decimal("55.25"), "passed": False, **override}  # fmt: skip
+
+
 def test_trusted_equals_the_validated_model() -> None:
-    detail = PanelDetail.trusted(**_detail())
-    score = CriterionScore.trusted(id="plan", inputs={"panel_mean": Decimal("85.5000")}, ratio=Decimal("0.855"),
-                                   score=Decimal("29.9250"), panel=detail, meets_minimum=None)  # fmt: skip
-    validated = CriterionScore.model_validate(json.loads(score.model_dump_json()))
-    assert validated == score
-    assert validated.model_dump() == score.model_dump()
-    assert score.model_fields_set == validated.model_fields_set | {"panel", "meets_minimum"}
+    trusted = Technical.trusted(**_technical())
+    validated = Technical.model_validate(json.loads(trusted.model_dump_json()))
+    assert validated == trusted and validated.model_dump() == trusted.model_dump()
+    assert trusted.model_fields_set == validated.model_fields_set
 
 
 def test_trusted_needs_every_field() -> None:
     with pytest.raises(TypeError, match="needs every field"):
-        CriterionScore.trusted(id="plan", inputs={}, ratio=None, score=Decimal(1))
+        Technical.trusted(**{k: v for k, v in _technical().items() if k != "passed"})
     with pytest.raises(TypeError, match="needs every field"):
-        PanelDetail.trusted(**_detail(extra=1))
+        Technical.trusted(**_technical(extra=1))
 
 
-def test_trusted_models_stay_frozen() -> None:
-    detail = PanelDetail.trusted(**_detail())
+def test_trusted_models_stay_frozen_and_copy_with_changes() -> None:
+    trusted = Technical.trusted(**_technical())
     with pytest.raises(Exception, match="frozen"):
-        detail.mean = Decimal(0)  # type: ignore[misc]
+        trusted.score = Decimal(0)  # type: ignore[misc]
+    changed = trusted.model_copy(update={"score": Decimal(60), "passed": True})
+    assert (changed.score, changed.passed) == (Decimal(60), True) and trusted.score == Decimal("51.25")
+    assert changed.criteria is trusted.criteria and changed.model_fields_set == trusted.model_fields_set
 
 
-def test_panel_scores_are_tuples_in_memory_and_objects_in_json() -> None:
-    detail = PanelDetail.model_validate(_detail())
-    assert detail.scores == SCORES and detail.scores[0].evaluator == "ev-01"
-    written = json.loads(detail.model_dump_json())["scores"]
-    assert written == [{"evaluator": "ev-01", "score": "80", "status": "dropped_low"},
-                       {"evaluator": "ev-02", "score": None, "status": "conflict"},
-                       {"evaluator": "ev-03", "score": "85.5", "status": "kept"}]  # fmt: skip
-    assert PanelDetail.model_validate_json(detail.model_dump_json()) == detail
+class _Holder(Frozen):
+    """The smallest model holding criterion scores the way BidResult does."""
 
-
-def test_a_panel_score_with_an_unknown_key_or_status_is_refused() -> None:
-    with pytest.raises(ValueError, match="Extra inputs"):
-        PanelDetail.model_validate(_detail(scores=[{"evaluator": "e", "score": "1", "status": "kept", "x": 1}]))
-    with pytest.raises(ValueError, match="status"):
-        PanelDetail.model_validate(_detail(scores=[{"evaluator": "e", "score": "1", "status": "maybe"}]))
-
-
-def test_a_trusted_model_can_be_copied_with_changes() -> None:
-    detail = PanelDetail.trusted(**_detail())
-    changed = detail.model_copy(update={"mean": Decimal("1")})
-    assert changed.mean == Decimal("1") and detail.mean == Decimal("85.5000")
-    assert changed.scores is detail.scores and changed.model_fields_set == detail.model_fields_set
+    criteria: CriterionScores

@@ -9,10 +9,10 @@ Rounding to the rubric's places happens once, in the caller.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from bideval.decimals import EXACT, clamp
 from bideval.model.rubric import Criterion
@@ -22,10 +22,9 @@ class MethodError(ValueError):
     """The input value cannot be scored by this method (e.g. a zero where a ratio needs > 0)."""
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):  # a tuple: one is made per bid and computed criterion
     ratio: Fraction  # exact share of the points, 0..1
-    inputs: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,13 @@ def _register(name: str, *, relative: bool, formula: Callable[[Criterion], dict[
     return wrap
 
 
-def _need_number(value: Any) -> Fraction:
+def _check_number(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise MethodError(f"needs a number, got {value!r}")
+
+
+def _need_number(value: Any) -> Fraction:
+    _check_number(value)
     return Fraction(value)
 
 
@@ -108,11 +111,22 @@ def ratio_to_best(c: Criterion, value: Any, peers: list[Any]) -> Scored:
     },
 )
 def linear(c: Criterion, value: Any, peers: list[Any]) -> Scored:
-    _need_number(value)
-    # (x - zero) ÷ (full - zero) as one integer ratio: exact, and one Fraction instead of five
+    _check_number(value)
+    # (x - zero) ÷ (full - zero) kept within 0…1, worked as one integer ratio: exact, and a
+    # single Fraction where Fraction arithmetic and comparisons built five.
     offset, per = EXACT.subtract(value, c.zero_at).as_integer_ratio()  # type: ignore[arg-type]
     span, per_span = EXACT.subtract(c.full_at, c.zero_at).as_integer_ratio()  # type: ignore[arg-type]
-    return Scored(clamp(Fraction(offset * per_span, per * span)), {"value": value})
+    numerator, denominator = offset * per_span, per * span
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    if numerator <= 0:
+        return Scored(_NONE, {"value": value})
+    if numerator >= denominator:
+        return Scored(_ALL, {"value": value})
+    return Scored(Fraction(numerator, denominator), {"value": value})
+
+
+_NONE, _ALL = Fraction(0), Fraction(1)
 
 
 def _band_text(c: Criterion, lang: str) -> str:

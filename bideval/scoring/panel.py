@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import reduce
 from typing import NamedTuple
 
-from bideval.decimals import EXACT, plain, round_ratio
+from bideval.decimals import EXACT, exact_operators, operators_are_exact, plain, round_ratio
 from bideval.model.rubric import Panel
 from bideval.memory import Pool
 from bideval.result import PanelScore
@@ -25,37 +25,75 @@ class PanelOutcome(NamedTuple):  # a tuple: one is made per bid and judged crite
     spread: Decimal  # highest - lowest of the scores given (before trimming)
 
 
+class Seating(NamedTuple):
+    """Who scores one bid: worked out once per bid, then used for each of its criteria."""
+
+    ids: list[str]  # the evaluators without a conflict, sorted
+    sheets: list[dict]  # their scores of this bid (criterion id → score), in the same order
+    conflicted: list[str]
+    kept: list[Pool]  # each of `ids`' shared "kept" entries, by score
+
+
+def seating(ids: list[str], sheets: list[dict], conflicted: list[str]) -> Seating:
+    return Seating(ids, sheets, conflicted, [_KEPT[e] for e in ids])
+
+
 def aggregate(
     scores: dict[str, Decimal], conflicted: list[str], rule: Panel, places: int, mode: str
 ) -> PanelOutcome:
     """Trimmed mean of `scores` (evaluator id → score); `conflicted` evaluators take no part."""
-    if not scores:
-        raise ValueError("a panel needs at least one score")
     ids = sorted(scores)
-    values = [scores[e] for e in ids]
+    with exact_operators():
+        return aggregate_seated(seating(ids, [], conflicted), [scores[e] for e in ids], rule, places, mode)
+
+
+def aggregate_seated(seats: Seating, values: list[Decimal], rule: Panel, places: int, mode: str) -> PanelOutcome:
+    """`aggregate` of `values`, the scores of `seats.ids` in that order, inside `exact_operators()`:
+    the scoring loop seats a bid's panel once for all of its criteria."""
+    if not values:
+        raise ValueError("a panel needs at least one score")
+    if not operators_are_exact():  # a sum rounded to 28 digits would go unnoticed
+        raise RuntimeError("aggregate_seated needs exact_operators()")
+    top, bottom = max(reversed(values)), min(values)  # the last of equal highest, the first of equal lowest
+    total = sum(values)
     count = len(values)
-    status = ["kept"] * count
+    entries = list(map(Pool.__getitem__, seats.kept, values))  # all kept; the dropped are changed below
     trimmed = count >= rule.when_at_least and count > rule.drop_highest + rule.drop_lowest
-    # Stable sorts of positions in id order: among tied scores the smallest id comes first both ways.
-    low_first = sorted(range(count), key=values.__getitem__)
     if trimmed:
-        for i in sorted(range(count), key=values.__getitem__, reverse=True)[: rule.drop_highest]:
-            status[i] = "dropped_high"
-        for i in [i for i in low_first if status[i] == "kept"][: rule.drop_lowest]:
-            status[i] = "dropped_low"
-    kept = [v for v, s in zip(values, status, strict=True) if s == "kept"]
-    numerator, denominator = _exact_sum(kept).as_integer_ratio()
-    entries = [_ENTRIES[entry] for entry in zip(ids, values, status, strict=True)]
-    entries += [_ENTRIES[e, None, "conflict"] for e in conflicted]
+        for i, status in _dropped(values, rule.drop_highest, rule.drop_lowest, top, bottom):
+            total -= values[i]
+            entries[i] = _ENTRIES[seats.ids[i], values[i], status]
+            count -= 1
+    if seats.conflicted:
+        entries = sorted(entries + [_ENTRIES[e, None, "conflict"] for e in seats.conflicted])
+    numerator, denominator = total.as_integer_ratio()
     return PanelOutcome(
-        entries=tuple(sorted(entries)) if conflicted else tuple(entries),
+        entries=tuple(entries),
         trimmed=trimmed,
-        mean=round_ratio(numerator, denominator * len(kept), places, mode),  # exact at any length
-        spread=EXACT.subtract(values[low_first[-1]], values[low_first[0]]),
+        mean=round_ratio(numerator, denominator * count, places, mode),  # exact at any length
+        spread=top - bottom,  # spelled as the scores are (90.0 - 70 is 20.0)
     )
 
 
-def _exact_sum(values: list[Decimal]) -> Decimal:
+def _dropped(values: list[Decimal], high: int, low: int, top: Decimal, bottom: Decimal) -> list[tuple[int, str]]:
+    """(position, status) of the scores trimmed: the `high` highest, then the `low` lowest of
+    the rest; among equal scores the earliest position (the smallest evaluator id) goes first."""
+    if high <= 1 and low <= 1:  # the usual rule, without sorting
+        first_top = values.index(top)
+        dropped = [(first_top, "dropped_high")] if high else []
+        if low:
+            first_bottom = values.index(bottom)
+            if high and first_bottom == first_top:  # every score is the same
+                first_bottom = values.index(bottom, first_top + 1)
+            dropped.append((first_bottom, "dropped_low"))
+        return dropped
+    # Stable sorts of positions: among tied scores the smallest id comes first both ways.
+    highest = sorted(range(len(values)), key=values.__getitem__, reverse=True)[:high]
+    lowest = [i for i in sorted(range(len(values)), key=values.__getitem__) if i not in highest][:low]
+    return [(i, "dropped_high") for i in highest] + [(i, "dropped_low") for i in lowest]
+
+
+def exact_sum(values: list[Decimal]) -> Decimal:
     return reduce(EXACT.add, values, Decimal(0))
 
 
@@ -70,3 +108,5 @@ def _entry(fields: tuple) -> PanelScore:
 # Panels repeat the same few (evaluator, score, status) entries a million times: share them.
 # Keys that differ only in a score's spelling (27 and 27.0) are equal, and share one plain entry.
 _ENTRIES = Pool(_entry)
+# evaluator -> (score -> entry): a bid's panel looks its "kept" entries up in one pass
+_KEPT = Pool(lambda evaluator: Pool(lambda score: _ENTRIES[evaluator, score, "kept"], limit=10_000), limit=10_000)
