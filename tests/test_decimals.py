@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bideval.decimals import clamp, round_ratio, round_to
+from bideval.decimals import clamp, exact_operators, plain, round_ratio, round_to
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
@@ -138,3 +138,25 @@ def test_round_ratio_agrees_with_decimal_quantize(numerator: int, denominator: i
     got = round_ratio(numerator, denominator, places, mode)
     assert got == expected
     assert got.as_tuple().exponent == -places
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("27.0", "27"), ("3345.20", "3345.2"), ("1E+3", "1000"), ("-0.0", "-0"), ("0E-5", "0"),
+        # 31 significant digits: the default context (28 digits) would round the last ones away
+        ("12.34567890123456789012345678900", "12.345678901234567890123456789"),
+        ("1234567890123456789012345678901.0", "1234567890123456789012345678901"),
+    ],
+)  # fmt: skip
+def test_plain_drops_trailing_zeros_and_nothing_else(given: str, expected: str) -> None:
+    assert str(plain(Decimal(given))) == expected
+
+
+def test_exact_operators_never_round() -> None:
+    """Inside exact_operators() a sum needing more than 28 digits is exact; outside, Python's
+    default context would round it."""
+    big = Decimal("1234567890.123456789012345678901")
+    with exact_operators():
+        assert str(big + big) == "2469135780.246913578024691357802"
+    assert str(big + big) != "2469135780.246913578024691357802"

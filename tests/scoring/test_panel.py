@@ -185,3 +185,25 @@ def test_scores_are_recorded_plainly_whatever_their_spelling_or_order_of_arrival
         assert [str(e.score) for e in out.entries] == ["27", "0", "50"]
     assert first.entries == second.entries
     assert str(first.spread) == "50.0" and str(second.spread) == "50.00"  # as given: raw high − raw low
+
+
+def test_the_seated_panel_refuses_to_add_outside_exact_operators():
+    """aggregate_seated sums with Decimal operators: in the default context (28 digits) a long
+    score would be rounded without a word, so it refuses to run there."""
+    from bideval.scoring.panel import aggregate_seated, seating
+
+    with pytest.raises(RuntimeError, match="exact_operators"):
+        aggregate_seated(seating(["a"], [], []), [Decimal(1)], DEFAULT, 4, "half_up")
+
+
+def test_thirty_digit_scores_are_summed_exactly():
+    """Five scores of 31 significant digits, x = 80 + 10⁻²⁹ and y = 80 + 2·10⁻²⁹, given as
+    a: x, b: x, c: y, d: y, e: y. The first highest (c) and the first lowest (a) are dropped; the
+    mean of b, d, e is (x + 2y) ÷ 3 = 80 + (5/3)·10⁻²⁹ → 80.0000 at 4 places. The spread is
+    y − x = 10⁻²⁹, and the record keeps every digit of every score."""
+    x, y = "80.00000000000000000000000000001", "80.00000000000000000000000000002"
+    out = aggregate(d({"a": x, "b": x, "c": y, "d": y, "e": y}), [], DEFAULT, 4, "half_up")
+    assert str(out.mean) == "80.0000"
+    assert [str(e.score) for e in out.entries] == [x, x, y, y, y]
+    assert statuses(out) == {"a": "dropped_low", "b": "kept", "c": "dropped_high", "d": "kept", "e": "kept"}
+    assert str(out.spread) == "1E-29"
