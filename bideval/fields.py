@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -73,17 +74,24 @@ def bid_paths(model: type[BaseModel] = Bid, prefix: str = "") -> list[str]:
 
 def field_value(bid: Bid, metrics: dict[str, Any], name: str) -> Any:
     """Value of a metric or bid path for one bid; None when the bid does not state it."""
+    return field_reader(name)(bid, metrics)
+
+
+def field_reader(name: str) -> Callable[[Bid, dict[str, Any]], Any]:
+    """`field_value` for one name, with the name parsed once: a criterion reads it from every bid."""
     if name in METRICS:
-        return metrics.get(name)
-    value: Any = bid
-    for part in name.split("."):
-        if isinstance(value, dict):
-            value = value.get(part)
-        else:
-            value = getattr(value, part, None)
-        if value is None:
-            return None
-    return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        return lambda bid, metrics: metrics.get(name)
+    parts = name.split(".")
+
+    def read(bid: Bid, metrics: dict[str, Any]) -> Any:
+        value: Any = bid
+        for part in parts:
+            value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+            if value is None:
+                return None
+        return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    return read
 
 
 def _unwrap(annotation: Any) -> Any:

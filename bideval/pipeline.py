@@ -214,14 +214,13 @@ def _input_files(inputs: Inputs) -> list[InputFile]:
 def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> list[ResultWarning]:
     rubric = inputs.rubric
     warnings = []
-    limits = {leaf.id: (Decimal(100) if (leaf.scale or "percent") == "percent" else leaf.points)
-              * rubric.panel.spread_warning for leaf in rubric.leaves() if leaf.method == "judged"}  # fmt: skip
+    # (position in a bid's criteria, widest spread allowed) of each judged criterion
+    limits = [(i, (Decimal(100) if (node.scale or "percent") == "percent" else node.points)
+               * rubric.panel.spread_warning) for i, node in enumerate(rubric.nodes()) if node.method == "judged"]  # fmt: skip
     for result in results:
-        for score in result.criteria:
-            if score.panel is None:
-                continue
-            limit = limits[score.id]
-            if score.panel.spread > limit:
+        for i, limit in limits if result.criteria else ():  # a bid that failed a gate has no scores
+            score = result.criteria[i]
+            if score.panel.spread > limit:  # type: ignore[union-attr]
                 given = [s for s in score.panel.scores if s.score is not None]
                 high = max(given, key=_SCORE_THEN_ID).evaluator
                 low = min(given, key=_SCORE_THEN_ID).evaluator

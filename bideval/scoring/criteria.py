@@ -16,14 +16,14 @@ from operator import itemgetter
 from typing import Any
 
 from bideval.decimals import exact_operators, round_ratio
-from bideval.fields import METRICS, field_value
+from bideval.fields import METRICS, field_reader
 from bideval.memory import Pool
 from bideval.model.bid import Bid
 from bideval.model.rubric import Criterion, Rubric
 from bideval.model.scores import Scores
 from bideval.result import CriterionScore, PanelDetail
 from bideval.scoring.methods import REGISTRY, MethodError, Peers
-from bideval.scoring.panel import Seating, aggregate_seated, exact_sum, seating
+from bideval.scoring.panel import Seating, aggregate_seated, seating
 
 # Where in a bid file a metric comes from, to locate "this bid cannot define X" problems.
 METRIC_ORIGIN = {"in_service_by": ("schedule", "service_start")}
@@ -45,36 +45,44 @@ def score_bids(
 ) -> tuple[dict[str, list[CriterionScore]], list[Unscorable]]:
     """Criterion scores (rubric order) for each of `bids` — the bids that passed the gates."""
     leaf_scores: dict[str, dict[str, CriterionScore]] = {b.bidder.id: {} for b in bids}
-    unscorable: list[Unscorable] = []
     judges = [(leaf.id, _judge(rubric, leaf)) for leaf in rubric.judged()]
+    panel = sorted(panel, key=lambda s: s.evaluator.id)
+    seatings: dict[tuple, Seating] = {}
     with exact_operators():
         for bidder, scores in leaf_scores.items():  # bid by bid: its panel's sheets stay in the CPU cache
-            seats = _seats(bidder, panel)
+            seats, sheets = _seats(bidder, panel, seatings)
             for leaf_id, judge in judges:
-                scores[leaf_id] = judge(seats)
-    for leaf in rubric.leaves():
-        if leaf.method == "judged":
-            continue
-        values = {b.bidder.id: field_value(b, metrics[b.bidder.id], leaf.source or "") for b in bids}
-        missing = [b for b in bids if values[b.bidder.id] is None]
-        for bid in missing:
-            what = "metric" if leaf.source in METRICS else "field"
-            unscorable.append(Unscorable(bid.bidder.id, leaf.id, leaf.source or "", _origin(leaf.source or ""),
-                                         f"criterion '{leaf.id}' needs the {what} '{leaf.source}', which bid "
-                                         f"'{bid.bidder.id}' does not define"))  # fmt: skip
-        if missing:
-            continue
-        compute = _compute(rubric, leaf, Peers(list(values.values())))  # peers shared: extremes found once
-        for bidder, value in values.items():
-            try:
-                leaf_scores[bidder][leaf.id] = compute(value)
-            except MethodError as exc:
-                unscorable.append(Unscorable(bidder, leaf.id, leaf.source or "", _origin(leaf.source or ""),
-                                             f"criterion '{leaf.id}' ({leaf.method}): {exc}"))  # fmt: skip
+                scores[leaf_id] = judge(seats, sheets)
+    unscorable = [problem for leaf in rubric.leaves() if leaf.method != "judged"
+                  for problem in _score_computed(rubric, leaf, bids, metrics, leaf_scores)]  # fmt: skip
     if unscorable:
         return {}, unscorable
     with_parents = _parents(rubric)
-    return {bidder: with_parents(scores) for bidder, scores in leaf_scores.items()}, []
+    with exact_operators():
+        return {bidder: with_parents(scores) for bidder, scores in leaf_scores.items()}, []
+
+
+def _score_computed(
+    rubric: Rubric, leaf: Criterion, bids: list[Bid], metrics: dict[str, dict], into: dict[str, dict]
+) -> list[Unscorable]:
+    """Score a computed leaf for every bid (into `into[bidder][leaf id]`); what cannot be scored."""
+    source = leaf.source or ""
+    read = field_reader(source)
+    values = {b.bidder.id: read(b, metrics[b.bidder.id]) for b in bids}
+    missing = [bidder for bidder, value in values.items() if value is None]
+    what = "metric" if source in METRICS else "field"
+    if missing:
+        return [Unscorable(bidder, leaf.id, source, _origin(source), f"criterion '{leaf.id}' needs the {what} "
+                           f"'{source}', which bid '{bidder}' does not define") for bidder in missing]  # fmt: skip
+    unscorable = []
+    compute = _compute(rubric, leaf, Peers(list(values.values())))  # peers shared: extremes found once
+    for bidder, value in values.items():
+        try:
+            into[bidder][leaf.id] = compute(value)
+        except MethodError as exc:
+            unscorable.append(Unscorable(bidder, leaf.id, source, _origin(source),
+                                         f"criterion '{leaf.id}' ({leaf.method}): {exc}"))  # fmt: skip
+    return unscorable
 
 
 def _origin(source: str) -> tuple:
@@ -116,16 +124,22 @@ def _compute(rubric: Rubric, leaf: Criterion, peers: Peers) -> Callable[[Any], C
     return score_once
 
 
-def _seats(bidder: str, panel: list[Scores]) -> Seating:
-    """Who scores `bidder`: the evaluators without a conflict (sorted by id) with their scores of
-    this bid, and the conflicted evaluators' ids. Found once per bid, not per criterion."""
-    given = sorted(((s.evaluator.id, s.scores[bidder]) for s in panel if bidder not in s.evaluator.conflicts),
-                   key=itemgetter(0))  # fmt: skip
-    conflicted = [s.evaluator.id for s in panel if bidder in s.evaluator.conflicts]
-    return seating([e for e, _ in given], [scores for _, scores in given], conflicted)
+def _seats(bidder: str, panel: list[Scores], seatings: dict[tuple, Seating]) -> tuple[Seating, list[dict]]:
+    """Who scores `bidder` (from `seatings`, by conflicted evaluators), and their scores of this
+    bid in the same order. `panel` is sorted by evaluator id. Found once per bid."""
+    sheets, conflicted = [], []
+    for scores in panel:
+        if bidder in scores.evaluator.conflicts:
+            conflicted.append(scores.evaluator.id)
+        else:
+            sheets.append(scores.scores[bidder])
+    if tuple(conflicted) not in seatings:
+        ids = [s.evaluator.id for s in panel if s.evaluator.id not in conflicted]
+        seatings[tuple(conflicted)] = seating(ids, conflicted)
+    return seatings[tuple(conflicted)], sheets
 
 
-def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating], CriterionScore]:
+def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating, list[dict]], CriterionScore]:
     """The scorer of a judged leaf: the panel's trimmed mean, as a share of the points."""
     places, metric_places, mode = rubric.rounding.places, rubric.rounding.metric_places, rubric.rounding.mode
     rule, scale, leaf_id, get = rubric.panel, leaf.scale or "percent", leaf.id, itemgetter(leaf.id)
@@ -145,8 +159,8 @@ def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating], CriterionScor
 
     by_mean = Pool(shares)  # the means of 10,000 panels take a few hundred values
 
-    def score(seats: Seating) -> CriterionScore:
-        outcome = aggregate_seated(seats, list(map(get, seats.sheets)), rule, places, mode)
+    def score(seats: Seating, sheets: list[dict]) -> CriterionScore:
+        outcome = aggregate_seated(seats, list(map(get, sheets)), rule, places, mode)
         inputs, earned, ratio, reached = by_mean[outcome.mean]
         detail = PanelDetail(scale, outcome.trimmed, outcome.mean, outcome.spread, outcome.entries)
         return CriterionScore(leaf_id, inputs, ratio, earned, detail, reached)
@@ -156,7 +170,7 @@ def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating], CriterionScor
 
 def _parents(rubric: Rubric) -> Callable[[dict[str, CriterionScore]], list[CriterionScore]]:
     """Turns a bid's leaf scores into all nodes in rubric order, each parent scored as the
-    (exact) sum of its children's rounded scores."""
+    sum of its children's rounded scores (inside exact_operators(): exact)."""
     nodes = list(rubric.nodes())  # rubric order: a parent before its children
     slot = {node.id: i for i, node in enumerate(nodes)}
     places, mode = rubric.rounding.metric_places, rubric.rounding.mode
@@ -167,7 +181,7 @@ def _parents(rubric: Rubric) -> Callable[[dict[str, CriterionScore]], list[Crite
     def with_parents(leaves: dict[str, CriterionScore]) -> list[CriterionScore]:
         ordered = [leaves.get(node.id) for node in nodes]
         for i, node_id, children, (points, per_point), meets in plan:
-            total = exact_sum([ordered[c].score for c in children])  # type: ignore[union-attr]
+            total = sum([ordered[c].score for c in children])  # type: ignore[union-attr]  # exact_operators
             earned, per = total.as_integer_ratio()
             ratio = round_ratio(earned * per_point, per * points, places, mode)
             ordered[i] = CriterionScore(node_id, {}, ratio, total, None, meets(total))

@@ -90,15 +90,18 @@ def _ratio_formula(c: Criterion) -> dict[str, str]:
 
 @_register("ratio_to_best", relative=True, formula=_ratio_formula)
 def ratio_to_best(c: Criterion, value: Any, peers: list[Any]) -> Scored:
-    this = _need_number(value)
-    if this < 0 or (c.better == "lower" and this == 0):
+    _check_number(value)
+    if value < 0 or (c.better == "lower" and value == 0):
         raise MethodError(f"ratio_to_best needs values greater than 0, got {value}")
     lowest, highest = _peers(peers).extremes()
     best, best_value = lowest if c.better == "lower" else highest
+    # best ÷ this or this ÷ best as one integer ratio: one Fraction instead of three
+    this, per = value.as_integer_ratio()
+    top, per_best = best.numerator, best.denominator
     if c.better == "lower":
-        ratio = best / this
+        ratio = Fraction(top * per, per_best * this)
     else:
-        ratio = this / best if best else Fraction(0)
+        ratio = Fraction(this * per_best, per * top) if top else _NONE
     return Scored(ratio, {"value": value, "best": best_value})
 
 

@@ -9,10 +9,9 @@ mark the one with the smallest evaluator id so the record never depends on file 
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import reduce
 from typing import NamedTuple
 
-from bideval.decimals import EXACT, exact_operators, operators_are_exact, plain, round_ratio
+from bideval.decimals import exact_operators, operators_are_exact, plain, round_ratio
 from bideval.model.rubric import Panel
 from bideval.memory import Pool
 from bideval.result import PanelScore
@@ -26,16 +25,15 @@ class PanelOutcome(NamedTuple):  # a tuple: one is made per bid and judged crite
 
 
 class Seating(NamedTuple):
-    """Who scores one bid: worked out once per bid, then used for each of its criteria."""
+    """Who scores a bid. Bids with the same conflicts share one, made once."""
 
     ids: list[str]  # the evaluators without a conflict, sorted
-    sheets: list[dict]  # their scores of this bid (criterion id → score), in the same order
     conflicted: list[str]
     kept: list[Pool]  # each of `ids`' shared "kept" entries, by score
 
 
-def seating(ids: list[str], sheets: list[dict], conflicted: list[str]) -> Seating:
-    return Seating(ids, sheets, conflicted, [_KEPT[e] for e in ids])
+def seating(ids: list[str], conflicted: list[str]) -> Seating:
+    return Seating(ids, conflicted, [_KEPT[e] for e in ids])
 
 
 def aggregate(
@@ -44,7 +42,7 @@ def aggregate(
     """Trimmed mean of `scores` (evaluator id → score); `conflicted` evaluators take no part."""
     ids = sorted(scores)
     with exact_operators():
-        return aggregate_seated(seating(ids, [], conflicted), [scores[e] for e in ids], rule, places, mode)
+        return aggregate_seated(seating(ids, conflicted), [scores[e] for e in ids], rule, places, mode)
 
 
 def aggregate_seated(seats: Seating, values: list[Decimal], rule: Panel, places: int, mode: str) -> PanelOutcome:
@@ -91,10 +89,6 @@ def _dropped(values: list[Decimal], high: int, low: int, top: Decimal, bottom: D
     highest = sorted(range(len(values)), key=values.__getitem__, reverse=True)[:high]
     lowest = [i for i in sorted(range(len(values)), key=values.__getitem__) if i not in highest][:low]
     return [(i, "dropped_high") for i in highest] + [(i, "dropped_low") for i in lowest]
-
-
-def exact_sum(values: list[Decimal]) -> Decimal:
-    return reduce(EXACT.add, values, Decimal(0))
 
 
 def _entry(fields: tuple) -> PanelScore:

@@ -193,7 +193,7 @@ def test_the_seated_panel_refuses_to_add_outside_exact_operators():
     from bideval.scoring.panel import aggregate_seated, seating
 
     with pytest.raises(RuntimeError, match="exact_operators"):
-        aggregate_seated(seating(["a"], [], []), [Decimal(1)], DEFAULT, 4, "half_up")
+        aggregate_seated(seating(["a"], []), [Decimal(1)], DEFAULT, 4, "half_up")
 
 
 def test_thirty_digit_scores_are_summed_exactly():
