@@ -29,7 +29,7 @@ MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 RUN_FILE = "run.json"
 INPUTS = "inputs"
-LIBRARIES = ("weasyprint", "pydyf", "openpyxl", "jinja2", "pydantic", "PyYAML", "fonttools")
+LIBRARIES = ("weasyprint", "pydyf", "openpyxl", "jinja2", "pydantic", "PyYAML", "fonttools", "orjson")
 FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
 OUTPUT_NAMES = {"json": "results.json", "pdf": "report.pdf", "xlsx": "scorecard.xlsx"}
 

@@ -120,17 +120,11 @@ class PanelScore(NamedTuple):
     status: Literal["kept", "dropped_high", "dropped_low", "conflict"]
 
 
-def as_objects(value: Any) -> Any:
-    """Named tuples (at any depth) as dicts with their field names, sequences as lists: how the
-    tuple-shaped parts of a Result are written to results.json."""
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return {name: as_objects(item) for name, item in zip(value._fields, value, strict=True)}
-    if isinstance(value, (list, tuple)):
-        return [as_objects(item) for item in value]
-    return value
+def _score_objects(scores: tuple[PanelScore, ...]) -> list[dict]:
+    return [dict(zip(PanelScore._fields, score)) for score in scores]
 
 
-PanelScores = Annotated[tuple[PanelScore, ...], PlainSerializer(as_objects)]
+PanelScores = Annotated[tuple[PanelScore, ...], PlainSerializer(_score_objects)]
 
 
 class PanelDetail(NamedTuple):
@@ -157,7 +151,19 @@ class CriterionScore(NamedTuple):
     meets_minimum: bool | None = None  # None when the node has no min_ratio
 
 
-CriterionScores = Annotated[list[CriterionScore], PlainSerializer(as_objects)]
+def _criterion_objects(scores: list[CriterionScore]) -> list[dict]:
+    """Criterion scores as results.json writes them: objects keyed by the tuples' field names."""
+    objects = []
+    for score in scores:
+        written = dict(zip(CriterionScore._fields, score))
+        if score.panel is not None:
+            panel = written["panel"] = dict(zip(PanelDetail._fields, score.panel))
+            panel["scores"] = _score_objects(score.panel.scores)
+        objects.append(written)
+    return objects
+
+
+CriterionScores = Annotated[list[CriterionScore], PlainSerializer(_criterion_objects)]
 
 
 class Technical(Frozen):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bideval.load.inputs import load_inputs
+from bideval.model.common import Label
 from bideval.pipeline import evaluate
 from bideval.render.json import render_json
 from tests.conftest import NIPA
@@ -31,3 +32,17 @@ def test_decimals_are_strings_and_every_input_is_hashed():
     assert all(len(f["sha256"]) == 64 for f in data["inputs"])
     # Names, never machine paths: files by name, scores under scores/, the built-in catalog by its package path.
     assert all("/" not in f["name"] or f["name"].startswith(("scores/", "bideval/catalog/")) for f in data["inputs"])
+
+
+def test_the_bytes_are_the_standard_librarys_for_hostile_text():
+    """render_json writes with orjson for speed; it must give exactly what
+    json.dumps(ensure_ascii=False, indent=2, sort_keys=True) gives, for any text a bidder sends:
+    control characters, quotes, backslashes, line separators, emoji, keys that sort by code point."""
+    result = evaluate(load_inputs(*NIPA))
+    hostile = "\x00\x01\x1f\x7f \u2028\u2029 \"quoted\" back\\slash / \t\n\r\b\f 한국어 🚀 \uffff"
+    first = result.bids[0].model_copy(update={"name": Label(ko=hostile, en=hostile),
+                                               "metrics": {**result.bids[0].metrics, "é": None, "Z": None, "한": None}})
+    result = result.model_copy(update={"bids": [first, *result.bids[1:]]})
+    payload = render_json(result)
+    assert payload == (json.dumps(json.loads(payload), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    assert json.loads(payload)["bids"][0]["name"]["ko"] == hostile
