@@ -46,3 +46,14 @@ def test_the_bytes_are_the_standard_librarys_for_hostile_text():
     payload = render_json(result)
     assert payload == (json.dumps(json.loads(payload), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
     assert json.loads(payload)["bids"][0]["name"]["ko"] == hostile
+
+
+def test_integers_beyond_64_bits_are_written_whole():
+    """orjson refuses integers beyond 64 bits; such a Result (a bid with 10¹⁹ GPUs, say) is
+    written by the standard library instead, with the same layout."""
+    result = evaluate(load_inputs(*NIPA))
+    huge = 10**25 + 1
+    first = result.bids[0].model_copy(update={"price": huge})
+    payload = render_json(result.model_copy(update={"bids": [first, *result.bids[1:]]}))
+    assert json.loads(payload)["bids"][0]["price"] == huge
+    assert payload == (json.dumps(json.loads(payload), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
