@@ -193,10 +193,10 @@ def _digits(value: Decimal) -> str:
 
 
 def check_panel(
-    rubric: Rubric, bidder_ids: list[str], other_ids: list[str], panel: list[tuple[Scores, Document]],
+    rubric: Rubric, bidder_ids: dict[str, str], other_ids: list[str], panel: list[tuple[Scores, Document]],
     scores_dir: str, *, complete: bool = True,
 ) -> list[Problem]:
-    """Score files against the rubric and the bids. `bidder_ids`: bids that loaded; `other_ids`:
+    """Score files against the rubric and the bids. `bidder_ids`: bids that loaded (id → file name); `other_ids`:
     ids claimed by bid files with problems (neither unknown nor checked for completeness).
     `complete=False` (before scoring, for score sheets): every check but "a score is missing"."""
     judged = {c.id: c for c in rubric.judged()}
@@ -220,12 +220,11 @@ def check_panel(
 
 
 def _check_one_sheet(
-    scores: Scores, doc: Document, judged: dict[str, Criterion], bidders: list[str], others: set[str],
+    scores: Scores, doc: Document, judged: dict[str, Criterion], bidders: dict[str, str], others: set[str],
     complete: bool,
 ) -> list[Problem]:
     problems: list[Problem] = []
     evaluator = scores.evaluator.id
-    bidders = set(bidders)  # type: ignore[assignment]  # membership tests below, 10k bidders
     for i, bidder in enumerate(scores.evaluator.conflicts):
         if bidder not in bidders and bidder not in others:
             problems.append(doc.problem(("evaluator", "conflicts", i), f"conflict with unknown bidder '{bidder}'"))
@@ -256,5 +255,6 @@ def _check_one_sheet(
         if missing:
             listed = bidder in scores.scores
             problems.append(doc.problem(("scores", bidder) if listed else ("scores",), f"evaluator '{evaluator}' "
-                                        f"gave no score for bidder '{bidder}' on: {', '.join(missing)}", key=listed))  # fmt: skip
+                                        f"gave no score for bidder '{bidder}' ({bidders[bidder]}) on: "
+                                        f"{', '.join(missing)}", key=listed))  # fmt: skip
     return problems

@@ -84,7 +84,7 @@ def _load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | 
         problems += checks.check_rubric(rubric, rubric_source.doc)
     if rubric is not None and catalog is not None and bids_dir is not None:
         problems += checks.check_bids(rubric, catalog, [(b, s.doc) for b, s in bids])
-        problems += checks.check_panel(rubric, [b.bidder.id for b, _ in bids], other_ids,
+        problems += checks.check_panel(rubric, {b.bidder.id: s.name for b, s in bids}, other_ids,
                                        [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR),
                                        complete=complete_scores)  # fmt: skip
         if not complete_scores and not panel:

@@ -374,6 +374,16 @@ CASES = [
         (Expect(score("01"), "  gaon-ai:", ("'ev-01'", "'gaon-ai'", "understanding"), column_at="gaon-ai"),),
     ),
     Case(
+        # Found by the fuzzer: a bid file renamed its bidder. The scores now name an unknown
+        # bidder, and the message about the missing scores names the bid file that says 'gaon-x'.
+        "bidder-id-changed-in-its-bid-file",
+        (Edit(GAON, "  id: gaon-ai\n", "  id: gaon-x\n"),),
+        # "no score" is located where the scores mapping starts, its first entry
+        (Expect(score("01"), "  hanbit-cloud:", ("'ev-01'", "'gaon-x'", "(gaon-ai.yaml)"), column_at="hanbit-cloud"),
+         Expect(score("01"), "  gaon-ai:", ("unknown bidder", "'gaon-ai'"), column_at="gaon-ai")),
+        exact=False,  # every score file says the same two things
+    ),
+    Case(
         "score-for-conflicted-bidder",
         (Edit(score("01"), "conflicts: []", "conflicts: [gaon-ai]"),),
         (Expect(score("01"), "  gaon-ai:", ("conflict", "'gaon-ai'"), column_at="gaon-ai"),),
