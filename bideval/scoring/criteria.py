@@ -9,10 +9,11 @@ once; a parent's score is the sum of its children's rounded scores.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import itemgetter
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from bideval.decimals import exact_operators, round_ratio
@@ -23,7 +24,7 @@ from bideval.model.rubric import Criterion, Rubric
 from bideval.model.scores import Scores
 from bideval.result import CriterionScore, PanelDetail
 from bideval.scoring.methods import REGISTRY, MethodError, Peers
-from bideval.scoring.panel import Seating, aggregate_seated, seating
+from bideval.scoring.panel import Row, Seating, aggregate_rows, seating
 
 # Where in a bid file a metric comes from, to locate "this bid cannot define X" problems.
 METRIC_ORIGIN = {"in_service_by": ("schedule", "service_start")}
@@ -44,45 +45,54 @@ def score_bids(
     rubric: Rubric, bids: list[Bid], metrics: dict[str, dict], panel: list[Scores]
 ) -> tuple[dict[str, list[CriterionScore]], list[Unscorable]]:
     """Criterion scores (rubric order) for each of `bids` — the bids that passed the gates."""
-    leaf_scores: dict[str, dict[str, CriterionScore]] = {b.bidder.id: {} for b in bids}
-    judges = [(leaf.id, _judge(rubric, leaf)) for leaf in rubric.judged()]
-    panel = sorted(panel, key=lambda s: s.evaluator.id)
-    seatings: dict[tuple, Seating] = {}
+    bidders = [b.bidder.id for b in bids]
+    # Scored a criterion at a time: node id → the score of each bid, in the order of `bidders`.
+    columns: dict[str, list] = {leaf.id: [None] * len(bids) for leaf in rubric.judged()}
+    judges = {leaf.id: _judge(rubric, leaf) for leaf in rubric.judged()}
     with exact_operators():
-        for bidder, scores in leaf_scores.items():  # bid by bid: its panel's sheets stay in the CPU cache
-            seats, sheets = _seats(bidder, panel, seatings)
-            for leaf_id, judge in judges:
-                scores[leaf_id] = judge(seats, sheets)
-    unscorable = [problem for leaf in rubric.leaves() if leaf.method != "judged"
-                  for problem in _score_computed(rubric, leaf, bids, metrics, leaf_scores)]  # fmt: skip
+        for seats, positions, rows in _seatings(bidders, panel, list(judges)) if judges else ():
+            for leaf_id, judge in judges.items():
+                column = columns[leaf_id]
+                for position, score in zip(positions, judge(seats, rows[leaf_id])):
+                    column[position] = score
+    unscorable = []
+    for leaf in rubric.leaves():
+        if leaf.method != "judged":
+            columns[leaf.id], problems = _score_computed(rubric, leaf, bids, metrics)
+            unscorable += problems
     if unscorable:
         return {}, unscorable
-    with_parents = _parents(rubric)
     with exact_operators():
-        return {bidder: with_parents(scores) for bidder, scores in leaf_scores.items()}, []
+        _score_parents(rubric, columns)
+    by_bid = zip(*[columns[node.id] for node in rubric.nodes()])
+    return dict(zip(bidders, map(list, by_bid))), []
 
 
 def _score_computed(
-    rubric: Rubric, leaf: Criterion, bids: list[Bid], metrics: dict[str, dict], into: dict[str, dict]
-) -> list[Unscorable]:
-    """Score a computed leaf for every bid (into `into[bidder][leaf id]`); what cannot be scored."""
+    rubric: Rubric, leaf: Criterion, bids: list[Bid], metrics: dict[str, dict]
+) -> tuple[list[CriterionScore], list[Unscorable]]:
+    """A computed leaf's score for each of `bids`, or what cannot be scored."""
     source = leaf.source or ""
     read = field_reader(source)
-    values = {b.bidder.id: read(b, metrics[b.bidder.id]) for b in bids}
-    missing = [bidder for bidder, value in values.items() if value is None]
+    values = [read(b, metrics[b.bidder.id]) for b in bids]
+    missing = [b.bidder.id for b, value in zip(bids, values) if value is None]
     what = "metric" if source in METRICS else "field"
     if missing:
-        return [Unscorable(bidder, leaf.id, source, _origin(source), f"criterion '{leaf.id}' needs the {what} "
-                           f"'{source}', which bid '{bidder}' does not define") for bidder in missing]  # fmt: skip
+        return [], [Unscorable(bidder, leaf.id, source, _origin(source), f"criterion '{leaf.id}' needs the "
+                               f"{what} '{source}', which bid '{bidder}' does not define") for bidder in missing]  # fmt: skip
+    compute = _compute(rubric, leaf, Peers(values))  # peers shared: extremes found once
+    try:
+        return list(map(compute, values)), []
+    except MethodError:
+        pass  # at least one bid cannot be scored: find every one
     unscorable = []
-    compute = _compute(rubric, leaf, Peers(list(values.values())))  # peers shared: extremes found once
-    for bidder, value in values.items():
+    for bid, value in zip(bids, values):
         try:
-            into[bidder][leaf.id] = compute(value)
+            compute(value)
         except MethodError as exc:
-            unscorable.append(Unscorable(bidder, leaf.id, source, _origin(source),
+            unscorable.append(Unscorable(bid.bidder.id, leaf.id, source, _origin(source),
                                          f"criterion '{leaf.id}' ({leaf.method}): {exc}"))  # fmt: skip
-    return unscorable
+    return [], unscorable
 
 
 def _origin(source: str) -> tuple:
@@ -124,25 +134,32 @@ def _compute(rubric: Rubric, leaf: Criterion, peers: Peers) -> Callable[[Any], C
     return score_once
 
 
-def _seats(bidder: str, panel: list[Scores], seatings: dict[tuple, Seating]) -> tuple[Seating, list[dict]]:
-    """Who scores `bidder` (from `seatings`, by conflicted evaluators), and their scores of this
-    bid in the same order. `panel` is sorted by evaluator id. Found once per bid."""
-    sheets, conflicted = [], []
-    for scores in panel:
-        if bidder in scores.evaluator.conflicts:
-            conflicted.append(scores.evaluator.id)
-        else:
-            sheets.append(scores.scores[bidder])
-    if tuple(conflicted) not in seatings:
-        ids = [s.evaluator.id for s in panel if s.evaluator.id not in conflicted]
-        seatings[tuple(conflicted)] = seating(ids, conflicted)
-    return seatings[tuple(conflicted)], sheets
+def _seatings(
+    bidders: list[str], panel: list[Scores], leaf_ids: list[str]
+) -> Iterator[tuple[Seating, list[int], dict[str, list[Row]]]]:
+    """The bids grouped by who scores them (an evaluator with a conflict sits out): each group's
+    seating, its bids' positions in `bidders`, and per judged leaf each bid's row of scores."""
+    panel = sorted(panel, key=lambda s: s.evaluator.id)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for position, bidder in enumerate(bidders):
+        conflicted = tuple(s.evaluator.id for s in panel if bidder in s.evaluator.conflicts)
+        groups.setdefault(conflicted, []).append(position)
+    take = itemgetter(*leaf_ids) if len(leaf_ids) > 1 else lambda scores: (scores[leaf_ids[0]],)
+    for conflicted, positions in groups.items():
+        seated = [s for s in panel if s.evaluator.id not in conflicted]
+        group = [bidders[p] for p in positions]
+        # Each sheet read once, all leaves together (one lookup per bid, not one per score),
+        # then turned around: per evaluator, per leaf, a column of the group's scores.
+        columns = [zip(*map(take, map(s.scores.__getitem__, group))) for s in seated]
+        rows = {leaf_id: list(zip(*of_leaf)) for leaf_id, of_leaf in zip(leaf_ids, zip(*columns))}
+        yield seating([s.evaluator.id for s in seated], list(conflicted)), positions, rows
 
 
-def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating, list[dict]], CriterionScore]:
-    """The scorer of a judged leaf: the panel's trimmed mean, as a share of the points."""
+def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating, list[Row]], list[CriterionScore]]:
+    """The scorer of a judged leaf for a group of bids with the same seating: each panel's
+    trimmed mean, as a share of the points."""
     places, metric_places, mode = rubric.rounding.places, rubric.rounding.metric_places, rubric.rounding.mode
-    rule, scale, leaf_id, get = rubric.panel, leaf.scale or "percent", leaf.id, itemgetter(leaf.id)
+    rule, scale, leaf_id = rubric.panel, leaf.scale or "percent", leaf.id
     points, per_point = leaf.points.as_integer_ratio()
     meets = _meets(leaf)
 
@@ -159,35 +176,38 @@ def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating, list[dict]], C
 
     by_mean = Pool(shares)  # the means of 10,000 panels take a few hundred values
 
-    def score(seats: Seating, sheets: list[dict]) -> CriterionScore:
-        outcome = aggregate_seated(seats, list(map(get, sheets)), rule, places, mode)
-        inputs, earned, ratio, reached = by_mean[outcome.mean]
-        detail = PanelDetail(scale, outcome.trimmed, outcome.mean, outcome.spread, outcome.entries)
-        return CriterionScore(leaf_id, inputs, ratio, earned, detail, reached)
+    def score(seats: Seating, rows: list[Row]) -> list[CriterionScore]:
+        panels = aggregate_rows(seats, rows, rule, places, mode)
+        details = map(PanelDetail, repeat(scale), repeat(panels.trimmed), panels.means, panels.spreads, panels.entries)
+        return [CriterionScore(leaf_id, inputs, ratio, earned, detail, reached)
+                for detail, (inputs, earned, ratio, reached) in zip(details, map(by_mean.__getitem__, panels.means))]  # fmt: skip
 
     return score
 
 
-def _parents(rubric: Rubric) -> Callable[[dict[str, CriterionScore]], list[CriterionScore]]:
-    """Turns a bid's leaf scores into all nodes in rubric order, each parent scored as the
-    sum of its children's rounded scores (inside exact_operators(): exact)."""
-    nodes = list(rubric.nodes())  # rubric order: a parent before its children
-    slot = {node.id: i for i, node in enumerate(nodes)}
+def _score_parents(rubric: Rubric, columns: dict[str, list]) -> None:
+    """Adds each parent's column: per bid, the sum of its children's rounded scores (inside
+    exact_operators(): exact)."""
     places, mode = rubric.rounding.metric_places, rubric.rounding.mode
-    # Latest first, so every child is scored before its parent.
-    plan = [(i, node.id, [slot[c.id] for c in node.children], node.points.as_integer_ratio(), _meets(node))
-            for i, node in reversed(list(enumerate(nodes))) if node.children]  # fmt: skip
+    for node in reversed(list(rubric.nodes())):  # rubric order has a parent before its children
+        if node.children:
+            totals = map(sum, zip(*[map(_SCORE, columns[child.id]) for child in node.children]))
+            columns[node.id] = list(map(_parent_scorer(node, places, mode), totals))
 
-    def with_parents(leaves: dict[str, CriterionScore]) -> list[CriterionScore]:
-        ordered = [leaves.get(node.id) for node in nodes]
-        for i, node_id, children, (points, per_point), meets in plan:
-            total = sum([ordered[c].score for c in children])  # type: ignore[union-attr]  # exact_operators
-            earned, per = total.as_integer_ratio()
-            ratio = round_ratio(earned * per_point, per * points, places, mode)
-            ordered[i] = CriterionScore(node_id, {}, ratio, total, None, meets(total))
-        return ordered  # type: ignore[return-value]
 
-    return with_parents
+_SCORE = attrgetter("score")
+
+
+def _parent_scorer(node: Criterion, places: int, mode: str) -> Callable[[Decimal], CriterionScore]:
+    points, per_point = node.points.as_integer_ratio()
+    meets = _meets(node)
+
+    def score(total: Decimal) -> CriterionScore:
+        earned, per = total.as_integer_ratio()
+        return CriterionScore(node.id, {}, round_ratio(earned * per_point, per * points, places, mode), total,
+                              None, meets(total))  # fmt: skip
+
+    return score
 
 
 def _meets(node: Criterion) -> Callable[[Decimal], bool | None]:

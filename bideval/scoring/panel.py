@@ -4,24 +4,26 @@ Korean practice (brief §2): drop one highest and one lowest score — only one 
 even when several evaluators share the top or bottom score — and average the rest.
 Which of several tied evaluators is marked as dropped does not change the mean; we
 mark the one with the smallest evaluator id so the record never depends on file order.
+
+`aggregate_rows` works one criterion at a time over every bid scored by the same
+evaluators: each bid's sum, highest and lowest are found by Python's built-ins over its
+row of scores, and the record of who was dropped is written out only when it is read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import NamedTuple
+from itertools import repeat
+from operator import sub
+from typing import Any, NamedTuple
 
 from bideval.decimals import exact_operators, operators_are_exact, plain, round_ratio
-from bideval.model.rubric import Panel
 from bideval.memory import Pool
+from bideval.model.rubric import Panel
 from bideval.result import PanelScore
 
-
-class PanelOutcome(NamedTuple):  # a tuple: one is made per bid and judged criterion
-    entries: tuple[PanelScore, ...]  # sorted by evaluator id; scores written plainly (27.0 → 27)
-    trimmed: bool
-    mean: Decimal  # rounded per rubric
-    spread: Decimal  # highest - lowest of the scores given (before trimming)
+Row = tuple[Decimal, ...]  # one bid's scores, in the order of its seating's evaluator ids
 
 
 class Seating(NamedTuple):
@@ -36,47 +38,117 @@ def seating(ids: list[str], conflicted: list[str]) -> Seating:
     return Seating(ids, conflicted, [_KEPT[e] for e in ids])
 
 
+class PanelOutcome(NamedTuple):
+    entries: Sequence[PanelScore]  # sorted by evaluator id; scores written plainly (27.0 → 27)
+    trimmed: bool
+    mean: Decimal  # rounded per rubric
+    spread: Decimal  # highest - lowest of the scores given (before trimming)
+
+
+class Panels(NamedTuple):
+    """`PanelOutcome`s of one criterion for many bids with the same seating, as columns."""
+
+    trimmed: bool  # the same for every bid: it depends only on how many evaluators sit
+    means: list[Decimal]
+    spreads: list[Decimal]
+    entries: list[Entries]
+
+
 def aggregate(
     scores: dict[str, Decimal], conflicted: list[str], rule: Panel, places: int, mode: str
 ) -> PanelOutcome:
     """Trimmed mean of `scores` (evaluator id → score); `conflicted` evaluators take no part."""
     ids = sorted(scores)
     with exact_operators():
-        return aggregate_seated(seating(ids, conflicted), [scores[e] for e in ids], rule, places, mode)
+        panels = aggregate_rows(seating(ids, conflicted), [tuple(scores[e] for e in ids)], rule, places, mode)
+    return PanelOutcome(panels.entries[0], panels.trimmed, panels.means[0], panels.spreads[0])
 
 
-def aggregate_seated(seats: Seating, values: list[Decimal], rule: Panel, places: int, mode: str) -> PanelOutcome:
-    """`aggregate` of `values`, the scores of `seats.ids` in that order, inside `exact_operators()`:
-    the scoring loop seats a bid's panel once for all of its criteria."""
-    if not values:
+def aggregate_rows(seats: Seating, rows: list[Row], rule: Panel, places: int, mode: str) -> Panels:
+    """`aggregate` for each row of `rows`, inside `exact_operators()` (a sum rounded to 28
+    digits would go unnoticed): the scoring loop seats a bid's panel once for all its criteria."""
+    if not seats.ids:
         raise ValueError("a panel needs at least one score")
-    if not operators_are_exact():  # a sum rounded to 28 digits would go unnoticed
-        raise RuntimeError("aggregate_seated needs exact_operators()")
-    top, bottom = max(reversed(values)), min(values)  # the last of equal highest, the first of equal lowest
-    total = sum(values)
-    count = len(values)
-    entries = list(map(Pool.__getitem__, seats.kept, values))  # all kept; the dropped are changed below
-    trimmed = count >= rule.when_at_least and count > rule.drop_highest + rule.drop_lowest
-    if trimmed:
-        for i, status in _dropped(values, rule.drop_highest, rule.drop_lowest, top, bottom):
-            total -= values[i]
-            entries[i] = _ENTRIES[seats.ids[i], values[i], status]
-            count -= 1
-    if seats.conflicted:
-        entries = sorted(entries + [_ENTRIES[e, None, "conflict"] for e in seats.conflicted])
-    numerator, denominator = total.as_integer_ratio()
-    return PanelOutcome(
-        entries=tuple(entries),
+    if not operators_are_exact():
+        raise RuntimeError("aggregate_rows needs exact_operators()")
+    count, high, low = len(seats.ids), rule.drop_highest, rule.drop_lowest
+    trimmed = count >= rule.when_at_least and count > high + low
+    tops = list(map(max, map(reversed, rows)))  # the last of equal highest, the first of equal lowest:
+    bottoms = list(map(min, rows))  # the spread is spelled as these are (90.0 - 70 is 20.0)
+    totals: Any = map(sum, rows)
+    if trimmed and high <= 1 and low <= 1:  # the usual rule: what is dropped is the extremes
+        totals = map(sub, totals, tops) if high else totals
+        totals = map(sub, totals, bottoms) if low else totals
+    elif trimmed:
+        totals = map(sub, totals, [sum(row[i] for i, _ in _dropped(row, high, low)) for row in rows])
+    mean_of = Pool(_mean(count - (high + low if trimmed else 0), places, mode))  # equal totals, one mean
+    return Panels(
         trimmed=trimmed,
-        mean=round_ratio(numerator, denominator * count, places, mode),  # exact at any length
-        spread=top - bottom,  # spelled as the scores are (90.0 - 70 is 20.0)
+        means=list(map(mean_of.__getitem__, totals)),
+        spreads=list(map(sub, tops, bottoms)),
+        entries=list(map(Entries, repeat(seats), rows, repeat((high, low) if trimmed else None))),
     )
 
 
-def _dropped(values: list[Decimal], high: int, low: int, top: Decimal, bottom: Decimal) -> list[tuple[int, str]]:
+def _mean(kept: int, places: int, mode: str):
+    def mean(total: Decimal) -> Decimal:
+        numerator, denominator = total.as_integer_ratio()
+        return round_ratio(numerator, denominator * kept, places, mode)  # exact at any length
+
+    return mean
+
+
+class Entries(Sequence):
+    """A panel's entries, (evaluator, score, status) sorted by evaluator id, worked out from its
+    row of scores when first read: a large evaluation holds 100,000 panels, and a report or a
+    results.json reads each entry once, if at all. Compares equal to the same entries as a tuple."""
+
+    __slots__ = ("_seats", "_row", "_drop", "_built")
+
+    def __init__(self, seats: Seating, row: Row, drop: tuple[int, int] | None):
+        self._seats, self._row, self._drop = seats, row, drop  # drop: (highest, lowest), or None
+        self._built: tuple[PanelScore, ...] | None = None
+
+    def built(self) -> tuple[PanelScore, ...]:
+        if self._built is None:
+            self._built = _entries(self._seats, self._row, self._drop)
+        return self._built
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.built()[index]
+
+    def __len__(self) -> int:
+        return len(self._row) + len(self._seats.conflicted)
+
+    def __iter__(self):
+        return iter(self.built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Entries):
+            other = other.built()
+        return self.built() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.built())
+
+    def __repr__(self) -> str:
+        return repr(self.built())
+
+
+def _entries(seats: Seating, row: Row, drop: tuple[int, int] | None) -> tuple[PanelScore, ...]:
+    entries = list(map(Pool.__getitem__, seats.kept, row))  # all kept; the dropped are changed below
+    for i, status in _dropped(row, *drop) if drop else ():
+        entries[i] = _ENTRIES[seats.ids[i], row[i], status]
+    if seats.conflicted:
+        entries = sorted(entries + [_ENTRIES[e, None, "conflict"] for e in seats.conflicted])
+    return tuple(entries)
+
+
+def _dropped(values: Row, high: int, low: int) -> list[tuple[int, str]]:
     """(position, status) of the scores trimmed: the `high` highest, then the `low` lowest of
     the rest; among equal scores the earliest position (the smallest evaluator id) goes first."""
     if high <= 1 and low <= 1:  # the usual rule, without sorting
+        top, bottom = max(values), min(values)
         first_top = values.index(top)
         dropped = [(first_top, "dropped_high")] if high else []
         if low:

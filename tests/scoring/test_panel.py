@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 
 from bideval.model.rubric import Panel
-from bideval.scoring.panel import aggregate
+from bideval.decimals import exact_operators
+from bideval.scoring.panel import aggregate, aggregate_rows, seating
 
 DEFAULT = Panel()
 
@@ -187,13 +188,11 @@ def test_scores_are_recorded_plainly_whatever_their_spelling_or_order_of_arrival
     assert str(first.spread) == "50.0" and str(second.spread) == "50.00"  # as given: raw high − raw low
 
 
-def test_the_seated_panel_refuses_to_add_outside_exact_operators():
-    """aggregate_seated sums with Decimal operators: in the default context (28 digits) a long
+def test_the_panels_of_many_bids_refuse_to_add_outside_exact_operators():
+    """aggregate_rows sums with Decimal operators: in the default context (28 digits) a long
     score would be rounded without a word, so it refuses to run there."""
-    from bideval.scoring.panel import aggregate_seated, seating
-
     with pytest.raises(RuntimeError, match="exact_operators"):
-        aggregate_seated(seating(["a"], []), [Decimal(1)], DEFAULT, 4, "half_up")
+        aggregate_rows(seating(["a"], []), [(Decimal(1),)], DEFAULT, 4, "half_up")
 
 
 def test_thirty_digit_scores_are_summed_exactly():
@@ -207,3 +206,36 @@ def test_thirty_digit_scores_are_summed_exactly():
     assert [str(e.score) for e in out.entries] == [x, x, y, y, y]
     assert statuses(out) == {"a": "dropped_low", "b": "kept", "c": "dropped_high", "d": "kept", "e": "kept"}
     assert str(out.spread) == "1E-29"
+
+
+def test_many_bids_at_once_score_as_each_bid_alone():
+    """aggregate_rows over several bids gives each bid what `aggregate` gives it alone, under
+    the usual rule and a wider one (two highest, one lowest), including a panel of equal scores.
+    Hand-worked for the first row under the usual rule: [70, 90, 80, 85, 60] drops b (90) and
+    e (60) → (70 + 80 + 85) / 3 = 78.3333…; spread 90 − 60 = 30."""
+    ids = ["a", "b", "c", "d", "e"]
+    rows = [tuple(Decimal(v) for v in row) for row in
+            ([70, 90, 80, 85, 60], [80, 80, 80, 80, 80], ["72.5", "95.25", "81.5", "90", "80"])]  # fmt: skip
+    for rule in (DEFAULT, Panel(drop_highest=2, drop_lowest=1)):
+        with exact_operators():
+            together = aggregate_rows(seating(ids, ["f"]), rows, rule, 4, "half_up")
+        for i, row in enumerate(rows):
+            alone = aggregate(dict(zip(ids, row)), ["f"], rule, 4, "half_up")
+            assert (together.trimmed, together.means[i], together.spreads[i]) == (alone.trimmed, alone.mean,
+                                                                                  alone.spread)  # fmt: skip
+            assert together.entries[i] == alone.entries
+            if rule is DEFAULT and i == 0:
+                assert (str(together.means[0]), together.spreads[0]) == ("78.3333", 30)
+
+
+def test_entries_are_worked_out_when_read_and_compare_as_a_tuple():
+    """A panel's record (who was kept, dropped or conflicted) is built on first use, and equals
+    the tuple results.json reads back."""
+    out = aggregate(d({"a": 60, "b": 70, "c": 80}), ["z"], Panel(when_at_least=3), 4, "half_up")
+    assert len(out.entries) == 4  # known before the entries are built
+    expected = (("a", Decimal(60), "dropped_low"), ("b", Decimal(70), "kept"), ("c", Decimal(80), "dropped_high"),
+                ("z", None, "conflict"))  # fmt: skip
+    assert out.entries == expected and expected == out.entries
+    assert tuple(out.entries) == expected and out.entries[3].status == "conflict"
+    assert hash(out.entries) == hash(expected)
+    assert out.entries != expected[:3]
