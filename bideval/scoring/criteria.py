@@ -24,7 +24,7 @@ from bideval.model.rubric import Criterion, Rubric
 from bideval.model.scores import Scores
 from bideval.result import CriterionScore, PanelDetail
 from bideval.scoring.methods import REGISTRY, MethodError, Peers
-from bideval.scoring.panel import Row, Seating, aggregate_rows, seating
+from bideval.scoring.panel import Column, Seating, aggregate_columns, seating
 
 # Where in a bid file a metric comes from, to locate "this bid cannot define X" problems.
 METRIC_ORIGIN = {"in_service_by": ("schedule", "service_start")}
@@ -50,10 +50,10 @@ def score_bids(
     columns: dict[str, list] = {leaf.id: [None] * len(bids) for leaf in rubric.judged()}
     judges = {leaf.id: _judge(rubric, leaf) for leaf in rubric.judged()}
     with exact_operators():
-        for seats, positions, rows in _seatings(bidders, panel, list(judges)) if judges else ():
+        for seats, positions, scores in _seatings(bidders, panel, list(judges)) if judges else ():
             for leaf_id, judge in judges.items():
                 column = columns[leaf_id]
-                for position, score in zip(positions, judge(seats, rows[leaf_id])):
+                for position, score in zip(positions, judge(seats, scores[leaf_id])):
                     column[position] = score
     unscorable = []
     for leaf in rubric.leaves():
@@ -78,8 +78,8 @@ def _score_computed(
     missing = [b.bidder.id for b, value in zip(bids, values) if value is None]
     what = "metric" if source in METRICS else "field"
     if missing:
-        return [], [Unscorable(bidder, leaf.id, source, _origin(source), f"criterion '{leaf.id}' needs the "
-                               f"{what} '{source}', which bid '{bidder}' does not define") for bidder in missing]  # fmt: skip
+        return [], [Unscorable(bidder, leaf.id, source, _origin(source), f"criterion '{leaf.id}' needs the {what} "
+                               f"'{source}', which bid '{bidder}' does not define") for bidder in missing]  # fmt: skip
     compute = _compute(rubric, leaf, Peers(values))  # peers shared: extremes found once
     try:
         return list(map(compute, values)), []
@@ -136,9 +136,10 @@ def _compute(rubric: Rubric, leaf: Criterion, peers: Peers) -> Callable[[Any], C
 
 def _seatings(
     bidders: list[str], panel: list[Scores], leaf_ids: list[str]
-) -> Iterator[tuple[Seating, list[int], dict[str, list[Row]]]]:
+) -> Iterator[tuple[Seating, list[int], dict[str, list[Column]]]]:
     """The bids grouped by who scores them (an evaluator with a conflict sits out): each group's
-    seating, its bids' positions in `bidders`, and per judged leaf each bid's row of scores."""
+    seating, its bids' positions in `bidders`, and per judged leaf each seated evaluator's
+    column of scores of the group's bids."""
     panel = sorted(panel, key=lambda s: s.evaluator.id)
     groups: dict[tuple[str, ...], list[int]] = {}
     for position, bidder in enumerate(bidders):
@@ -150,12 +151,12 @@ def _seatings(
         group = [bidders[p] for p in positions]
         # Each sheet read once, all leaves together (one lookup per bid, not one per score),
         # then turned around: per evaluator, per leaf, a column of the group's scores.
-        columns = [zip(*map(take, map(s.scores.__getitem__, group))) for s in seated]
-        rows = {leaf_id: list(zip(*of_leaf)) for leaf_id, of_leaf in zip(leaf_ids, zip(*columns))}
-        yield seating([s.evaluator.id for s in seated], list(conflicted)), positions, rows
+        by_evaluator = [zip(*map(take, map(s.scores.__getitem__, group))) for s in seated]
+        by_leaf = dict(zip(leaf_ids, map(list, zip(*by_evaluator))))
+        yield seating([s.evaluator.id for s in seated], list(conflicted)), positions, by_leaf
 
 
-def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating, list[Row]], list[CriterionScore]]:
+def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating, list[Column]], list[CriterionScore]]:
     """The scorer of a judged leaf for a group of bids with the same seating: each panel's
     trimmed mean, as a share of the points."""
     places, metric_places, mode = rubric.rounding.places, rubric.rounding.metric_places, rubric.rounding.mode
@@ -176,11 +177,12 @@ def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating, list[Row]], li
 
     by_mean = Pool(shares)  # the means of 10,000 panels take a few hundred values
 
-    def score(seats: Seating, rows: list[Row]) -> list[CriterionScore]:
-        panels = aggregate_rows(seats, rows, rule, places, mode)
+    def score(seats: Seating, scores: list[Column]) -> list[CriterionScore]:
+        panels = aggregate_columns(seats, scores, rule, places, mode)
         details = map(PanelDetail, repeat(scale), repeat(panels.trimmed), panels.means, panels.spreads, panels.entries)
+        shares_of = map(by_mean.__getitem__, panels.means)
         return [CriterionScore(leaf_id, inputs, ratio, earned, detail, reached)
-                for detail, (inputs, earned, ratio, reached) in zip(details, map(by_mean.__getitem__, panels.means))]  # fmt: skip
+                for detail, (inputs, earned, ratio, reached) in zip(details, shares_of)]  # fmt: skip
 
     return score
 

@@ -5,7 +5,7 @@ even when several evaluators share the top or bottom score — and average the r
 Which of several tied evaluators is marked as dropped does not change the mean; we
 mark the one with the smallest evaluator id so the record never depends on file order.
 
-`aggregate_rows` works one criterion at a time over every bid scored by the same
+`aggregate_columns` works one criterion at a time over every bid scored by the same
 evaluators: each bid's sum, highest and lowest are found by Python's built-ins over its
 row of scores, and the record of who was dropped is written out only when it is read.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from itertools import repeat
-from operator import sub
+from operator import itemgetter, sub
 from typing import Any, NamedTuple
 
 from bideval.decimals import exact_operators, operators_are_exact, plain, round_ratio
@@ -24,6 +24,7 @@ from bideval.model.rubric import Panel
 from bideval.result import PanelScore
 
 Row = tuple[Decimal, ...]  # one bid's scores, in the order of its seating's evaluator ids
+Column = tuple[Decimal, ...]  # one evaluator's scores of a group of bids
 
 
 class Seating(NamedTuple):
@@ -60,17 +61,19 @@ def aggregate(
     """Trimmed mean of `scores` (evaluator id → score); `conflicted` evaluators take no part."""
     ids = sorted(scores)
     with exact_operators():
-        panels = aggregate_rows(seating(ids, conflicted), [tuple(scores[e] for e in ids)], rule, places, mode)
+        panels = aggregate_columns(seating(ids, conflicted), [(scores[e],) for e in ids], rule, places, mode)
     return PanelOutcome(panels.entries[0], panels.trimmed, panels.means[0], panels.spreads[0])
 
 
-def aggregate_rows(seats: Seating, rows: list[Row], rule: Panel, places: int, mode: str) -> Panels:
-    """`aggregate` for each row of `rows`, inside `exact_operators()` (a sum rounded to 28
-    digits would go unnoticed): the scoring loop seats a bid's panel once for all its criteria."""
+def aggregate_columns(seats: Seating, columns: list[Column], rule: Panel, places: int, mode: str) -> Panels:
+    """`aggregate` for each of a group of bids with the same seating: `columns[e][b]` is the
+    score of bid b by the e-th evaluator of `seats.ids`. Inside `exact_operators()` only (a sum
+    rounded to 28 digits would go unnoticed)."""
     if not seats.ids:
         raise ValueError("a panel needs at least one score")
     if not operators_are_exact():
-        raise RuntimeError("aggregate_rows needs exact_operators()")
+        raise RuntimeError("aggregate_columns needs exact_operators()")
+    rows = list(zip(*columns))
     count, high, low = len(seats.ids), rule.drop_highest, rule.drop_lowest
     trimmed = count >= rule.when_at_least and count > high + low
     tops = list(map(max, map(reversed, rows)))  # the last of equal highest, the first of equal lowest:
@@ -86,7 +89,8 @@ def aggregate_rows(seats: Seating, rows: list[Row], rule: Panel, places: int, mo
         trimmed=trimmed,
         means=list(map(mean_of.__getitem__, totals)),
         spreads=list(map(sub, tops, bottoms)),
-        entries=list(map(Entries, repeat(seats), rows, repeat((high, low) if trimmed else None))),
+        entries=list(map(Entries, repeat(seats), repeat(columns), range(len(rows)),
+                         repeat((high, low) if trimmed else None))),  # fmt: skip
     )
 
 
@@ -103,22 +107,25 @@ class Entries(Sequence):
     row of scores when first read: a large evaluation holds 100,000 panels, and a report or a
     results.json reads each entry once, if at all. Compares equal to the same entries as a tuple."""
 
-    __slots__ = ("_seats", "_row", "_drop", "_built")
+    __slots__ = ("_seats", "_columns", "_bid", "_drop", "_built")
 
-    def __init__(self, seats: Seating, row: Row, drop: tuple[int, int] | None):
-        self._seats, self._row, self._drop = seats, row, drop  # drop: (highest, lowest), or None
+    def __init__(self, seats: Seating, columns: list[Column], bid: int, drop: tuple[int, int] | None):
+        # The group's columns are shared, not copied into a row per bid: a large evaluation
+        # keeps 100,000 of these. drop: (highest, lowest) when the panel is trimmed.
+        self._seats, self._columns, self._bid, self._drop = seats, columns, bid, drop
         self._built: tuple[PanelScore, ...] | None = None
 
     def built(self) -> tuple[PanelScore, ...]:
         if self._built is None:
-            self._built = _entries(self._seats, self._row, self._drop)
+            row = tuple(map(itemgetter(self._bid), self._columns))
+            self._built = _entries(self._seats, row, self._drop)
         return self._built
 
     def __getitem__(self, index):  # type: ignore[override]
         return self.built()[index]
 
     def __len__(self) -> int:
-        return len(self._row) + len(self._seats.conflicted)
+        return len(self._seats.ids) + len(self._seats.conflicted)
 
     def __iter__(self):
         return iter(self.built())

@@ -14,7 +14,7 @@ import pytest
 
 from bideval.model.rubric import Panel
 from bideval.decimals import exact_operators
-from bideval.scoring.panel import aggregate, aggregate_rows, seating
+from bideval.scoring.panel import aggregate, aggregate_columns, seating
 
 DEFAULT = Panel()
 
@@ -189,10 +189,10 @@ def test_scores_are_recorded_plainly_whatever_their_spelling_or_order_of_arrival
 
 
 def test_the_panels_of_many_bids_refuse_to_add_outside_exact_operators():
-    """aggregate_rows sums with Decimal operators: in the default context (28 digits) a long
+    """aggregate_columns sums with Decimal operators: in the default context (28 digits) a long
     score would be rounded without a word, so it refuses to run there."""
     with pytest.raises(RuntimeError, match="exact_operators"):
-        aggregate_rows(seating(["a"], []), [(Decimal(1),)], DEFAULT, 4, "half_up")
+        aggregate_columns(seating(["a"], []), [(Decimal(1),)], DEFAULT, 4, "half_up")
 
 
 def test_thirty_digit_scores_are_summed_exactly():
@@ -209,7 +209,7 @@ def test_thirty_digit_scores_are_summed_exactly():
 
 
 def test_many_bids_at_once_score_as_each_bid_alone():
-    """aggregate_rows over several bids gives each bid what `aggregate` gives it alone, under
+    """aggregate_columns over several bids gives each bid what `aggregate` gives it alone, under
     the usual rule and a wider one (two highest, one lowest), including a panel of equal scores.
     Hand-worked for the first row under the usual rule: [70, 90, 80, 85, 60] drops b (90) and
     e (60) → (70 + 80 + 85) / 3 = 78.3333…; spread 90 − 60 = 30."""
@@ -218,7 +218,7 @@ def test_many_bids_at_once_score_as_each_bid_alone():
             ([70, 90, 80, 85, 60], [80, 80, 80, 80, 80], ["72.5", "95.25", "81.5", "90", "80"])]  # fmt: skip
     for rule in (DEFAULT, Panel(drop_highest=2, drop_lowest=1)):
         with exact_operators():
-            together = aggregate_rows(seating(ids, ["f"]), rows, rule, 4, "half_up")
+            together = aggregate_columns(seating(ids, ["f"]), list(zip(*rows)), rule, 4, "half_up")
         for i, row in enumerate(rows):
             alone = aggregate(dict(zip(ids, row)), ["f"], rule, 4, "half_up")
             assert (together.trimmed, together.means[i], together.spreads[i]) == (alone.trimmed, alone.mean,
