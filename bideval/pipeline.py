@@ -174,12 +174,16 @@ def _final_status(standing: Standing, ranked: bool, bidder: str, decision: Decis
     if bidder in decision.winners:
         return "selected", reasons
     if decision.kind == "failed_tender":
-        reasons.append(Reason(code="failed_tender"))
+        reasons.append(_RANKED_REASONS["failed_tender"])
     elif bidder in decision.tied:
-        reasons.append(Reason(code="tie_unresolved"))
+        reasons.append(_RANKED_REASONS["tie_unresolved"])
     else:
-        reasons.append(Reason(code="not_selected_rank"))
+        reasons.append(_RANKED_REASONS["not_selected_rank"])
     return "eligible", reasons
+
+
+# Reasons without facts are the same for every bid they apply to, and frozen: one of each.
+_RANKED_REASONS = {code: Reason(code=code) for code in ("failed_tender", "tie_unresolved", "not_selected_rank")}
 
 
 def _rubric_info(rubric: Rubric) -> RubricInfo:
@@ -208,7 +212,8 @@ def _rubric_info(rubric: Rubric) -> RubricInfo:
 def _input_files(inputs: Inputs) -> list[InputFile]:
     sources = [inputs.rubric_source, *inputs.catalog_sources]
     sources += [s for _, s in inputs.bids] + [s for _, s in inputs.panel]
-    return [InputFile(role=s.role, name=s.name, sha256=s.sha256) for s in sources]
+    # trusted: the loader set each of these (a role it chose, a file name, a digest it computed)
+    return [InputFile.trusted(role=s.role, name=s.name, sha256=s.sha256) for s in sources]
 
 
 def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> list[ResultWarning]:
