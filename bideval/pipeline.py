@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
 
 from bideval import __version__
 from bideval.errors import InputError
@@ -26,8 +25,7 @@ from bideval.result import (
 from bideval.scoring.criteria import score_bids
 from bideval.scoring.gates import check_gates
 from bideval.scoring.methods import REGISTRY
-
-_SCORE_THEN_ID = itemgetter(1, 0)  # a PanelScore is (evaluator, score, status)
+from bideval.scoring.panel import extremes
 
 
 def evaluate(inputs: Inputs) -> Result:
@@ -226,9 +224,7 @@ def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> l
         for i, limit in limits if result.criteria else ():  # a bid that failed a gate has no scores
             score = result.criteria[i]
             if score.panel.spread > limit:  # type: ignore[union-attr]
-                given = [s for s in score.panel.scores if s.score is not None]
-                high = max(given, key=_SCORE_THEN_ID).evaluator
-                low = min(given, key=_SCORE_THEN_ID).evaluator
+                high, low = extremes(score.panel.scores)  # type: ignore[union-attr]
                 # trusted: one per wide panel, and synthetic panels of 10,000 bids are nearly all wide
                 warnings.append(ResultWarning.trusted(code="panel_spread", bidder=result.bidder_id, criterion=score.id,
                                               detail={"spread": score.panel.spread, "limit": limit, "highest": high,

@@ -117,9 +117,11 @@ class Entries(Sequence):
 
     def built(self) -> tuple[PanelScore, ...]:
         if self._built is None:
-            row = tuple(map(itemgetter(self._bid), self._columns))
-            self._built = _entries(self._seats, row, self._drop)
+            self._built = _entries(self._seats, self.row(), self._drop)
         return self._built
+
+    def row(self) -> Row:
+        return tuple(map(itemgetter(self._bid), self._columns))
 
     def __getitem__(self, index):  # type: ignore[override]
         return self.built()[index]
@@ -140,6 +142,21 @@ class Entries(Sequence):
 
     def __repr__(self) -> str:
         return repr(self.built())
+
+
+def extremes(entries: Sequence[PanelScore]) -> tuple[str, str]:
+    """The evaluators who gave the highest and the lowest score (conflicts aside): among equal
+    scores, the last by id for the highest and the first for the lowest. A spread warning names
+    them for nearly every panel of a divided committee, so `Entries` answer from their row."""
+    if isinstance(entries, Entries):
+        ids, row = entries._seats.ids, entries.row()
+        top = max(row)
+        return ids[len(row) - 1 - row[::-1].index(top)], ids[row.index(min(row))]
+    given = [entry for entry in entries if entry.score is not None]
+    return max(given, key=_SCORE_THEN_ID).evaluator, min(given, key=_SCORE_THEN_ID).evaluator
+
+
+_SCORE_THEN_ID = itemgetter(1, 0)  # a PanelScore is (evaluator, score, status)
 
 
 def _entries(seats: Seating, row: Row, drop: tuple[int, int] | None) -> tuple[PanelScore, ...]:

@@ -239,3 +239,22 @@ def test_entries_are_worked_out_when_read_and_compare_as_a_tuple():
     assert tuple(out.entries) == expected and out.entries[3].status == "conflict"
     assert hash(out.entries) == hash(expected)
     assert out.entries != expected[:3]
+
+
+def test_extremes_name_the_last_of_equal_highest_and_the_first_of_equal_lowest():
+    """[70, 90, 60, 90, 60] by a–e, f in conflict: the highest is 90 (b and d → d, the last by
+    id) and the lowest 60 (c and e → c, the first). Fresh entries answer from their row; the
+    same entries as a tuple (as results.json reads them back) must give the same answer,
+    which is checked here for every row of 1–3 scores from 0–2 as well."""
+    from itertools import product
+
+    from bideval.scoring.panel import extremes
+
+    out = aggregate(d({"a": 70, "b": 90, "c": 60, "d": 90, "e": 60}), ["f"], DEFAULT, 4, "half_up")
+    assert extremes(out.entries) == extremes(tuple(out.entries)) == ("d", "c")
+    for size in (1, 2, 3):
+        for row in product((0, 1, 2), repeat=size):
+            scores = {evaluator: Decimal(v) for evaluator, v in zip("abc", row)}
+            fresh = aggregate(scores, ["z"], Panel(when_at_least=3), 4, "half_up").entries
+            assert extremes(fresh) == extremes(tuple(aggregate(scores, ["z"], Panel(when_at_least=3), 4,
+                                                               "half_up").entries)), row  # fmt: skip
