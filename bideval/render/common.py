@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bideval.i18n import t
@@ -20,22 +21,37 @@ def outcome_text(result: Result, lang: str) -> str:
     )  # fmt: skip
 
 
-def reason_text(reason: Reason, result: Result, lang: str) -> str:
-    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
-    labels.update({g.id: g.label.text(lang) for bid in result.bids for g in bid.gates})
-    subject = labels.get(reason.subject or "", reason.subject or "")
-    return t(f"reason.{reason.code}", lang, subject=subject, actual=_show(reason.actual, lang),
-             required=_show(reason.required, lang))  # fmt: skip
+@dataclass(frozen=True)
+class Words:
+    """What reasons and warnings refer to by id, in one language, looked up once per rendering:
+    built again for each reason, they made the console summary of 10,000 bids take minutes."""
+
+    lang: str
+    people: dict[str, str]  # bidder id → name, then evaluator id → "name (id)"
+    criteria: dict[str, str]  # criterion id → label
+    subjects: dict[str, str]  # criterion, then gate id → label
+
+    @classmethod
+    def of(cls, result: Result, lang: str) -> Words:
+        criteria = {c.id: c.label.text(lang) for c in result.rubric.criteria}
+        gates = {g.id: g.label.text(lang) for bid in result.bids for g in bid.gates}
+        people = {b.bidder_id: b.name.text(lang) for b in result.bids}
+        people |= {e.id: f"{e.name.text(lang)} ({e.id})" for e in result.evaluators}
+        return cls(lang, people, criteria, criteria | gates)
 
 
-def warning_text(warning: ResultWarning, result: Result, lang: str) -> str:
-    names = {b.bidder_id: b.name.text(lang) for b in result.bids}
-    names |= {e.id: f"{e.name.text(lang)} ({e.id})" for e in result.evaluators}
-    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
+def reason_text(reason: Reason, words: Words) -> str:
+    subject = words.subjects.get(reason.subject or "", reason.subject or "")
+    return t(f"reason.{reason.code}", words.lang, subject=subject, actual=_show(reason.actual, words.lang),
+             required=_show(reason.required, words.lang))  # fmt: skip
+
+
+def warning_text(warning: ResultWarning, words: Words) -> str:
+    names = words.people
     detail = {k: ", ".join(names.get(x, x) for x in v) if isinstance(v, list) else names.get(v, v)
               for k, v in warning.detail.items()}  # fmt: skip
-    return t(f"warning.{warning.code}", lang, bidder=names.get(warning.bidder or "", ""),
-             criterion=labels.get(warning.criterion or "", ""), **detail)  # fmt: skip
+    return t(f"warning.{warning.code}", words.lang, bidder=names.get(warning.bidder or "", ""),
+             criterion=words.criteria.get(warning.criterion or "", ""), **detail)  # fmt: skip
 
 
 def _show(value: Any, lang: str) -> str:

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bideval.i18n import t
-from bideval.render.common import categories, outcome_text, reason_text, shows_technical, warning_text
+from bideval.render.common import Words, categories, outcome_text, reason_text, shows_technical, warning_text
 from bideval.render.terminal import visible
 from bideval.result import Result
 
@@ -19,8 +19,9 @@ def render_console(result: Result, console: Console, lang: str = "ko") -> None:
     # `visible`, never raw (a control character in a name is shown escaped, not sent to the terminal).
     console.print(ranking_table(result, lang))
     console.print(Text.assemble((f"{t('outcome', lang)}: ", "bold"), visible(outcome_text(result, lang))))
+    words = Words.of(result, lang)
     for bid in result.bids:
-        notes = [reason_text(r, result, lang) for r in bid.reasons if r.code != "not_selected_rank"]
+        notes = [reason_text(r, words) for r in bid.reasons if r.code != "not_selected_rank"]
         if bid.rank_decided_by not in (None, "total"):
             notes.insert(0, t("decided_by", lang, key=bid.rank_decided_by))
         for note in notes:
@@ -28,7 +29,7 @@ def render_console(result: Result, console: Console, lang: str = "ko") -> None:
     if result.warnings:
         console.print(Text(f"{t('warnings', lang)}:", style="bold yellow"))
         for warning in result.warnings:
-            console.print(Text(visible(f"  • {warning_text(warning, result, lang)}"), style="yellow"))
+            console.print(Text(visible(f"  • {warning_text(warning, words)}"), style="yellow"))
 
 
 def ranking_table(result: Result, lang: str) -> Table:

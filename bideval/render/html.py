@@ -16,7 +16,9 @@ from markupsafe import Markup
 from bideval.fields import METRICS
 from bideval.i18n import t
 from bideval.render.charts import category_bars, price_share_scatter
-from bideval.render.common import categories, outcome_text, reason_text, rules_text, shows_technical, warning_text
+from bideval.render.common import (
+    Words, categories, outcome_text, reason_text, rules_text, shows_technical, warning_text,
+)  # fmt: skip
 from bideval.render.formatting import gate_rule, number, value_text
 from bideval.render.analysis_tables import analysis_tables
 from bideval.result import BidResult, Result
@@ -38,13 +40,13 @@ def _environment() -> Environment:
 
 
 def render_html(result: Result, lang: str, analysis: Analysis | None = None) -> str:
-    text = partial(t, lang=lang)
-    notes = [(b.name.text(lang), reason_text(r, result, lang)) for b in result.bids for r in b.reasons
+    text, words = partial(t, lang=lang), Words.of(result, lang)
+    notes = [(b.name.text(lang), reason_text(r, words)) for b in result.bids for r in b.reasons
              if r.code != "not_selected_rank"]  # fmt: skip
     bid_warnings: dict[str, list[str]] = {}
     for w in result.warnings:
         if w.bidder:
-            bid_warnings.setdefault(w.bidder, []).append(warning_text(w, result, lang))
+            bid_warnings.setdefault(w.bidder, []).append(warning_text(w, words))
     return _environment().get_template("report.html.j2").render(
         r=result,
         lang=lang,
@@ -63,7 +65,7 @@ def render_html(result: Result, lang: str, analysis: Analysis | None = None) -> 
         inputs=_inputs,
         evaluator_names={e.id: e.name.text(lang) for e in result.evaluators},
         bid_warnings=bid_warnings,
-        warnings=[warning_text(w, result, lang) for w in result.warnings],
+        warnings=[warning_text(w, words) for w in result.warnings],
         number=number,
         value=lambda v: value_text(v, lang),
         gate_rule=lambda op, v: gate_rule(op, v, lang),

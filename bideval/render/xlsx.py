@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bideval.excel import display_width, put, workbook_bytes
 from bideval.fields import METRICS
 from bideval.i18n import t
-from bideval.render.common import categories, outcome_text, reason_text, rules_text, shows_technical
+from bideval.render.common import Words, categories, outcome_text, reason_text, rules_text, shows_technical
 from bideval.render.analysis_tables import analysis_tables
 from bideval.result import Result
 
@@ -102,12 +102,12 @@ def _summary(ws: Worksheet, result: Result, lang: str) -> None:
     headers += [t("technical", lang)] if shows_technical(result) else []
     headers += [f"{t('total', lang)} ({rubric.total_points})", f"{t('price', lang)} ({rubric.currency})",
                 t("status", lang), t("reasons", lang)]  # fmt: skip
-    rows = []
+    rows, words = [], Words.of(result, lang)
     for bid in result.bids:
         row: list[Any] = [bid.rank, bid.bidder_id, bid.name.text(lang)]
         row += [bid.categories.get(c.id) for c in columns]
         row += [bid.technical.score if bid.technical else None] if shows_technical(result) else []
-        reasons = "; ".join(reason_text(r, result, lang) for r in bid.reasons if r.code != "not_selected_rank")
+        reasons = "; ".join(reason_text(r, words) for r in bid.reasons if r.code != "not_selected_rank")
         row += [bid.total, bid.price, t(f"status.{bid.status}", lang), reasons]
         rows.append(row)
     _table(ws, 5, headers, rows)
