@@ -46,3 +46,23 @@ def test_the_collector_comes_back_after_an_error() -> None:
     except ValueError:
         pass
     assert gc.isenabled()
+
+
+def test_what_was_built_while_paused_goes_to_the_oldest_generation() -> None:
+    """So the young collections that follow do not walk it again; a full collection still can."""
+    with cyclic_gc_paused():
+        built = [[n] for n in range(3)]
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(item) in oldest for item in built)
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_the_caller_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with cyclic_gc_paused():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
