@@ -152,7 +152,8 @@ def _seatings(
         # Each sheet read once, all leaves together (one lookup per bid, not one per score),
         # then turned around: per evaluator, per leaf, a column of the group's scores.
         by_evaluator = [zip(*map(take, map(s.scores.__getitem__, group))) for s in seated]
-        by_leaf = dict(zip(leaf_ids, map(list, zip(*by_evaluator))))
+        by_leaf: dict[str, list[Column]] = {leaf_id: [] for leaf_id in leaf_ids}  # nobody seated: refused below
+        by_leaf.update(zip(leaf_ids, map(list, zip(*by_evaluator))))
         yield seating([s.evaluator.id for s in seated], list(conflicted)), positions, by_leaf
 
 
