@@ -62,7 +62,7 @@ def test_a_bid_nobody_may_score_is_refused():
 def test_parents_are_the_sums_of_their_childrens_rounded_scores():
     """Two judged children of 5 points each, one evaluator (no trimming), 4 places half-up:
     x = 5 × 33.33333% = 1.6666665 → 1.6667, y = 5 × 66.66667% = 3.3333335 → 3.3333; the parent
-    is 1.6667 + 3.3333 = 5.0000 of 10 (the unrounded 4.99999… would also give 5.0000, so the
+    is 1.6667 + 3.3333 = 5.0000 of 10 (the unrounded sum is 5 as well, so the
     children are checked too)."""
     rubric = Rubric.model_validate({**RUBRIC.model_dump(by_alias=True), "criteria": [
         {"id": "all", "label": "All", "points": 10, "children": [
