@@ -60,15 +60,15 @@ def test_a_bid_nobody_may_score_is_refused():
 
 
 def test_parents_are_the_sums_of_their_childrens_rounded_scores():
-    """Two judged children of 5 points each, one evaluator (no trimming), 4 places half-up:
-    x = 5 × 33.33333% = 1.6666665 → 1.6667, y = 5 × 66.66667% = 3.3333335 → 3.3333; the parent
-    is 1.6667 + 3.3333 = 5.0000 of 10 (the unrounded sum is 5 as well, so the
-    children are checked too)."""
+    """Two judged children of 5 points each, one evaluator (no trimming), 4 places half-up,
+    both scored 33.33331%: each earns 5 × 33.33331% = 1.6666655 → 1.6667. The parent is
+    1.6667 + 1.6667 = 3.3334, not the rounded exact sum (3.333331 → 3.3333): as the README's
+    rules say, each leaf is rounded and parents and totals are sums of the rounded scores."""
     rubric = Rubric.model_validate({**RUBRIC.model_dump(by_alias=True), "criteria": [
         {"id": "all", "label": "All", "points": 10, "children": [
             {"id": "x", "label": "X", "points": 5, "method": "judged"},
             {"id": "y", "label": "Y", "points": 5, "method": "judged"}]}]})  # fmt: skip
     one = Scores.model_validate({"schema": "bideval/scores/v1", "evaluator": {"id": "e1", "name": "e1"},
-                                 "scores": {"a": {"x": Decimal("33.33333"), "y": Decimal("66.66667")}}})  # fmt: skip
+                                 "scores": {"a": {"x": Decimal("33.33331"), "y": Decimal("33.33331")}}})  # fmt: skip
     scores, _ = score_bids(rubric, [bid("a")], {"a": {}}, [one])
-    assert [(s.id, str(s.score)) for s in scores["a"]] == [("all", "5.0000"), ("x", "1.6667"), ("y", "3.3333")]
+    assert [(s.id, str(s.score)) for s in scores["a"]] == [("all", "3.3334"), ("x", "1.6667"), ("y", "1.6667")]
