@@ -55,10 +55,10 @@ def score_bids(
                 column = columns[leaf_id]
                 for position, score in zip(positions, judge(seats, scores[leaf_id])):
                     column[position] = score
-    unscorable = []
+    unscorable, bid_metrics = [], [metrics[bidder] for bidder in bidders]
     for leaf in rubric.leaves():
         if leaf.method != "judged":
-            columns[leaf.id], problems = _score_computed(rubric, leaf, bids, metrics)
+            columns[leaf.id], problems = _score_computed(rubric, leaf, bids, bid_metrics)
             unscorable += problems
     if unscorable:
         return {}, unscorable
@@ -69,12 +69,12 @@ def score_bids(
 
 
 def _score_computed(
-    rubric: Rubric, leaf: Criterion, bids: list[Bid], metrics: dict[str, dict]
+    rubric: Rubric, leaf: Criterion, bids: list[Bid], metrics: list[dict]
 ) -> tuple[list[CriterionScore], list[Unscorable]]:
-    """A computed leaf's score for each of `bids`, or what cannot be scored."""
+    """A computed leaf's score for each of `bids` (whose metrics are `metrics`, in the same
+    order), or what cannot be scored."""
     source = leaf.source or ""
-    read = field_reader(source)
-    values = [read(b, metrics[b.bidder.id]) for b in bids]
+    values = list(map(field_reader(source), bids, metrics))
     missing = [b.bidder.id for b, value in zip(bids, values) if value is None]
     what = "metric" if source in METRICS else "field"
     if missing:
@@ -142,8 +142,10 @@ def _seatings(
     column of scores of the group's bids."""
     panel = sorted(panel, key=lambda s: s.evaluator.id)
     groups: dict[tuple[str, ...], list[int]] = {}
+    flagged = {bidder for s in panel for bidder in s.evaluator.conflicts}  # usually a handful
     for position, bidder in enumerate(bidders):
-        conflicted = tuple(s.evaluator.id for s in panel if bidder in s.evaluator.conflicts)
+        conflicted = () if bidder not in flagged else tuple(s.evaluator.id for s in panel
+                                                            if bidder in s.evaluator.conflicts)  # fmt: skip
         groups.setdefault(conflicted, []).append(position)
     take = itemgetter(*leaf_ids) if len(leaf_ids) > 1 else lambda scores: (scores[leaf_ids[0]],)
     for conflicted, positions in groups.items():
