@@ -6,8 +6,11 @@ Pure: it reads the loaded inputs and returns a new immutable Result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import compress, count, repeat
+from operator import attrgetter, gt, itemgetter
+from typing import NamedTuple
 
 from bideval import __version__
 from bideval.errors import InputError
@@ -80,23 +83,23 @@ def _evaluate(inputs: Inputs) -> Result:
     )
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):  # a tuple: one is made per bid
     """A bid's position before ranking."""
 
     status: str  # excluded | below_threshold | eligible
     reasons: list[Reason]
-    by_id: dict[str, CriterionScore] = field(default_factory=dict)
-    categories: dict[str, Decimal] = field(default_factory=dict)
-    technical: Technical | None = None
-    within_budget: bool | None = None
-    total: Decimal | None = None
+    criteria: list[CriterionScore]  # rubric order; empty when a gate failed
+    categories: dict[str, Decimal]
+    technical: Technical | None
+    within_budget: bool | None
+    total: Decimal | None
 
 
 @dataclass(frozen=True)
 class Rules:
     """What the rubric asks of every bid, worked out once instead of once per bid."""
 
+    slots: dict[str, int]  # node id → its position in rubric order (in a bid's criteria)
     categories: list[str]  # top-level criterion ids
     minimums: dict[str, Decimal]  # node id → its minimum score (points × min_ratio)
     technical: Technical | None  # the threshold, with score 0 and passed False as placeholders
@@ -113,6 +116,7 @@ class Rules:
                                           required=maximum * rule.min_ratio, passed=False)  # fmt: skip
         largest = largest_items(rubric)[0].id
         return cls(
+            slots={node.id: i for i, node in enumerate(rubric.nodes())},
             categories=[top.id for top in rubric.criteria],
             minimums={node.id: node.points * node.min_ratio for node in rubric.nodes() if node.min_ratio is not None},
             technical=technical, budget=rubric.thresholds.budget,
@@ -125,13 +129,12 @@ def _standing(rules: Rules, price: int, gates: list[GateCheck], criteria: list[C
     reasons = [Reason(code="gate_failed", subject=g.id, actual=g.actual, required=_gate_text(g))
                for g in gates if not g.passed]  # fmt: skip
     if reasons:
-        return Standing("excluded", reasons)
-    by_id = {c.id: c for c in criteria}
-    categories = {top: by_id[top].score for top in rules.categories}
+        return Standing("excluded", reasons, [], {}, None, None, None)
+    categories = {top: criteria[rules.slots[top]].score for top in rules.categories}
     total = sum(categories.values(), Decimal(0))
     reasons = [Reason(code="below_minimum", subject=c.id, actual=c.score, required=rules.minimums[c.id])
                for c in criteria if c.meets_minimum is False]  # fmt: skip
-    technical = _technical(rules.technical, by_id)
+    technical = _technical(rules, criteria)
     within_budget = None if rules.budget is None else price <= rules.budget
     status = "excluded" if reasons else "eligible"
     if status == "eligible" and technical is not None and not technical.passed:
@@ -140,7 +143,7 @@ def _standing(rules: Rules, price: int, gates: list[GateCheck], criteria: list[C
     if status == "eligible" and within_budget is False:
         status = "below_threshold"
         reasons.append(Reason(code="over_budget", actual=price, required=rules.budget))
-    return Standing(status, reasons, by_id, categories, technical, within_budget, total)
+    return Standing(status, reasons, criteria, categories, technical, within_budget, total)
 
 
 def _gate_text(gate: GateCheck) -> str:
@@ -150,10 +153,11 @@ def _gate_text(gate: GateCheck) -> str:
     return f"{gate.op} {value}"
 
 
-def _technical(threshold: Technical | None, by_id: dict[str, CriterionScore]) -> Technical | None:
+def _technical(rules: Rules, criteria: list[CriterionScore]) -> Technical | None:
+    threshold = rules.technical
     if threshold is None:
         return None
-    score = sum((by_id[c].score for c in threshold.criteria), Decimal(0))
+    score = sum((criteria[rules.slots[c]].score for c in threshold.criteria), Decimal(0))
     return threshold.model_copy(update={"score": score, "passed": score >= threshold.required})
 
 
@@ -161,7 +165,8 @@ def _keys(rules: Rules, standing: Standing) -> tuple[Decimal, ...]:
     """Total, then each tie-break value, for ranking (higher wins)."""
     keys = [standing.total]
     for entry in rules.tie_break:
-        keys.append(standing.technical.score if entry == "technical" else standing.by_id[entry].score)  # type: ignore[union-attr]
+        keys.append(standing.technical.score if entry == "technical"  # type: ignore[union-attr]
+                    else standing.criteria[rules.slots[entry]].score)  # fmt: skip
     return tuple(keys)  # type: ignore[arg-type]
 
 
@@ -214,19 +219,26 @@ def _input_files(inputs: Inputs) -> list[InputFile]:
     return [InputFile.trusted(role=s.role, name=s.name, sha256=s.sha256) for s in sources]
 
 
+_SPREAD = attrgetter("panel.spread")
+
+
 def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> list[ResultWarning]:
     rubric = inputs.rubric
     warnings = []
     # (position in a bid's criteria, widest spread allowed) of each judged criterion
     limits = [(i, (Decimal(100) if (node.scale or "percent") == "percent" else node.points)
                * rubric.panel.spread_warning) for i, node in enumerate(rubric.nodes()) if node.method == "judged"]  # fmt: skip
-    for result in results:
-        for i, limit in limits if result.criteria else ():  # a bid that failed a gate has no scores
-            score = result.criteria[i]
-            if score.panel.spread > limit:  # type: ignore[union-attr]
-                high, low = extremes(score.panel.scores)  # type: ignore[union-attr]
-                # trusted: one per wide panel, and synthetic panels of 10,000 bids are nearly all wide
-                warnings.append(ResultWarning.trusted(code="panel_spread", bidder=result.bidder_id, criterion=score.id,
+    scored = [r for r in results if r.criteria]  # a bid that failed a gate has no scores
+    criteria = [r.criteria for r in scored]
+    # Each panel wider than allowed, found a criterion at a time by the built-ins, then put in
+    # bid order and each bid's in rubric order: (bid, criterion position, limit).
+    wide = sorted((bid, i, limit) for i, limit in limits for bid in
+                  compress(count(), map(gt, map(_SPREAD, map(itemgetter(i), criteria)), repeat(limit))))  # fmt: skip
+    for bid, i, limit in wide:
+        score = criteria[bid][i]
+        high, low = extremes(score.panel.scores)
+        # trusted: one per wide panel, and synthetic panels of 10,000 bids are nearly all wide
+        warnings.append(ResultWarning.trusted(code="panel_spread", bidder=scored[bid].bidder_id, criterion=score.id,
                                               detail={"spread": score.panel.spread, "limit": limit, "highest": high,
                                                       "lowest": low}))  # fmt: skip
     if decision.tied:

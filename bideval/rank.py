@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from bideval.model.rubric import Award
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # tuples: ranking makes one of each per bid, and Monte Carlo ranks often
     bidder: str
     price: int
     keys: tuple[Decimal, ...]  # total first, then each tie-break value
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     bidder: str
     rank: int
     price: int
