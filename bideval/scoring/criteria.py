@@ -168,7 +168,7 @@ def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating, list[Column]],
     meets = _meets(leaf)
 
     def shares(mean: Decimal) -> tuple[dict, Decimal, Decimal, bool | None]:
-        """(inputs, points earned, ratio, meets the minimum) for a panel mean: the same for
+        """(inputs, ratio, points earned, meets the minimum) for a panel mean: the same for
         every bid whose panel reached it, so worked out and built once."""
         numerator, per = mean.as_integer_ratio()
         if scale == "percent":  # points × mean% ÷ 100
@@ -176,16 +176,19 @@ def _judge(rubric: Rubric, leaf: Criterion) -> Callable[[Seating, list[Column]],
             ratio = round_ratio(numerator, per * 100, metric_places, mode)
         else:  # the mean is in points already
             earned, ratio = mean, round_ratio(numerator * per_point, per * points, metric_places, mode)
-        return {"panel_mean": mean}, earned, ratio, meets(earned)
+        return {"panel_mean": mean}, ratio, earned, meets(earned)
 
     by_mean = Pool(shares)  # the means of 10,000 panels take a few hundred values
 
     def score(seats: Seating, scores: list[Column]) -> list[CriterionScore]:
         panels = aggregate_columns(seats, scores, rule, places, mode)
-        details = map(PanelDetail, repeat(scale), repeat(panels.trimmed), panels.means, panels.spreads, panels.entries)
-        shares_of = map(by_mean.__getitem__, panels.means)
-        return [CriterionScore(leaf_id, inputs, ratio, earned, detail, reached)
-                for detail, (inputs, earned, ratio, reached) in zip(details, shares_of)]  # fmt: skip
+        inputs, ratios, earned, reached = list(zip(*map(by_mean.__getitem__, panels.means))) or ((),) * 4
+        # The named tuples are made as `_make` makes them, by tuple.__new__, but from inside
+        # map: no Python-level call per bid.
+        details = map(tuple.__new__, repeat(PanelDetail),
+                      zip(repeat(scale), repeat(panels.trimmed), panels.means, panels.spreads, panels.entries))
+        return list(map(tuple.__new__, repeat(CriterionScore),
+                        zip(repeat(leaf_id), inputs, ratios, earned, details, reached)))  # fmt: skip
 
     return score
 
