@@ -145,6 +145,19 @@ def test_result_round_trips_through_results_json(tmp_path):
     assert render_json(again) == text
 
 
+def test_a_result_survives_pickling_and_deep_copies(tmp_path):
+    """A Result can go to another process; panel entries, built on first read, go as tuples."""
+    import copy
+    import pickle
+
+    panel = {f"e{i}": {"a": 10 * i, "b": 10 * i} for i in range(1, 5)}
+    panel["e5"] = {"a": 50, "conflicts": ["b"]}
+    result = _run(tmp_path, _rubric(), {"a": 100, "b": 100}, panel)
+    for again in (pickle.loads(pickle.dumps(result)), copy.deepcopy(result)):
+        assert again == result
+        assert render_json(again) == render_json(result)
+
+
 def test_file_order_and_names_do_not_change_the_ranking(tmp_path):
     prices = {"a": 100, "b": 80, "c": 90}
     panel = {"e1": {"a": 55, "b": 50, "c": 52}}

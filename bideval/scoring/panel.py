@@ -143,6 +143,9 @@ class Entries(Sequence):
     def __repr__(self) -> str:
         return repr(self.built())
 
+    def __reduce__(self):  # noqa: ANN204  # pickled and deep-copied as the plain tuple it stands for
+        return tuple, (self.built(),)
+
 
 def extremes(entries: Sequence[PanelScore]) -> tuple[str, str]:
     """The evaluators who gave the highest and the lowest score (conflicts aside): among equal

@@ -258,3 +258,13 @@ def test_extremes_name_the_last_of_equal_highest_and_the_first_of_equal_lowest()
             fresh = aggregate(scores, ["z"], Panel(when_at_least=3), 4, "half_up").entries
             assert extremes(fresh) == extremes(tuple(aggregate(scores, ["z"], Panel(when_at_least=3), 4,
                                                                "half_up").entries)), row  # fmt: skip
+
+
+def test_entries_pickle_and_copy_as_the_tuple_they_stand_for():
+    """A Result must survive pickling (e.g. to another process) and deep copies."""
+    import copy
+    import pickle
+
+    out = aggregate(d({"a": 1, "b": 2, "c": 3}), ["z"], Panel(when_at_least=3), 4, "half_up")
+    for again in (pickle.loads(pickle.dumps(out)), copy.deepcopy(out)):
+        assert again == out and type(again.entries) is tuple
