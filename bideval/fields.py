@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Hashable
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel
 
@@ -74,24 +74,35 @@ def bid_paths(model: type[BaseModel] = Bid, prefix: str = "") -> list[str]:
 
 def field_value(bid: Bid, metrics: dict[str, Any], name: str) -> Any:
     """Value of a metric or bid path for one bid; None when the bid does not state it."""
-    return field_reader(name)(bid, metrics)
+    column = read_field(name, [bid], [metrics])
+    return column.values[column.keys[0]]
 
 
-def field_reader(name: str) -> Callable[[Bid, dict[str, Any]], Any]:
-    """`field_value` for one name, with the name parsed once: a criterion reads it from every bid."""
+class Column(NamedTuple):
+    """A field read from many bids, each distinct value once: bid i's value is `values[keys[i]]`."""
+
+    keys: list[Hashable]  # one per bid; the same for values spelled the same (96 and 96, not 96.0)
+    values: dict[Hashable, Any]
+
+
+def read_field(name: str, bids: list[Bid], metrics: list[dict[str, Any]]) -> Column:
+    """`field_value` of each of `bids` (whose metrics are `metrics`, in the same order), read a
+    path step at a time for all of them. A criterion reads its field from every bid, and scores
+    each distinct value once."""
     if name in METRICS:
-        return lambda bid, metrics: metrics.get(name)
-    parts = name.split(".")
-
-    def read(bid: Bid, metrics: dict[str, Any]) -> Any:
-        value: Any = bid
-        for part in parts:
-            value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
-            if value is None:
-                return None
-        return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-    return read
+        found: list[Any] = [bid_metrics.get(name) for bid_metrics in metrics]
+    else:
+        found = bids
+        for part in name.split("."):
+            found = [None if value is None else value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+                     for value in found]  # fmt: skip
+    # Plain integers are their own keys; other values are keyed by their type and spelling,
+    # which tells 1 from True and 96 from 96.0 (each value must be recorded as written).
+    keys = found if set(map(type, found)) <= {int} else list(zip(map(type, found), map(str, found)))
+    values = dict(zip(keys, found))
+    if name not in METRICS:  # a bid's integers are read as Decimal (96 and 96.5 are one kind); bool stays bool
+        values = {key: Decimal(value) if value.__class__ is int else value for key, value in values.items()}
+    return Column(keys, values)
 
 
 def _unwrap(annotation: Any) -> Any:

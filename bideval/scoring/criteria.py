@@ -17,7 +17,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from bideval.decimals import exact_operators, round_ratio
-from bideval.fields import METRICS, field_reader
+from bideval.fields import METRICS, read_field
 from bideval.memory import Pool
 from bideval.model.bid import Bid
 from bideval.model.rubric import Criterion, Rubric
@@ -74,25 +74,25 @@ def _score_computed(
     """A computed leaf's score for each of `bids` (whose metrics are `metrics`, in the same
     order), or what cannot be scored."""
     source = leaf.source or ""
-    values = list(map(field_reader(source), bids, metrics))
-    missing = [b.bidder.id for b, value in zip(bids, values) if value is None]
+    column = read_field(source, bids, metrics)
     what = "metric" if source in METRICS else "field"
-    if missing:
-        return [], [Unscorable(bidder, leaf.id, source, _origin(source), f"criterion '{leaf.id}' needs the {what} "
-                               f"'{source}', which bid '{bidder}' does not define") for bidder in missing]  # fmt: skip
-    compute = _compute(rubric, leaf, Peers(values))  # peers shared: extremes found once
-    try:
-        return list(map(compute, values)), []
-    except MethodError:
-        pass  # at least one bid cannot be scored: find every one
-    unscorable = []
-    for bid, value in zip(bids, values):
+    if None in column.values.values():
+        return [], [Unscorable(bid.bidder.id, leaf.id, source, _origin(source), f"criterion '{leaf.id}' needs the "
+                               f"{what} '{source}', which bid '{bid.bidder.id}' does not define")
+                    for bid, key in zip(bids, column.keys) if column.values[key] is None]  # fmt: skip
+    # A method is a pure function of the value once the peers are fixed: each distinct value is
+    # scored once, and bids with the same value share that (immutable) score.
+    compute = _compute(rubric, leaf, Peers(list(column.values.values())))  # extremes found once
+    scores, failed = {}, {}
+    for key, value in column.values.items():
         try:
-            compute(value)
+            scores[key] = compute(value)
         except MethodError as exc:
-            unscorable.append(Unscorable(bid.bidder.id, leaf.id, source, _origin(source),
-                                         f"criterion '{leaf.id}' ({leaf.method}): {exc}"))  # fmt: skip
-    return [], unscorable
+            failed[key] = f"criterion '{leaf.id}' ({leaf.method}): {exc}"
+    if failed:
+        return [], [Unscorable(bid.bidder.id, leaf.id, source, _origin(source), failed[key])
+                    for bid, key in zip(bids, column.keys) if key in failed]  # fmt: skip
+    return list(map(scores.__getitem__, column.keys)), []
 
 
 def _origin(source: str) -> tuple:
@@ -119,19 +119,7 @@ def _compute(rubric: Rubric, leaf: Criterion, peers: Peers) -> Callable[[Any], C
         return CriterionScore(leaf.id, scored.inputs, round_ratio(share, whole, metric_places, mode), earned,
                               None, meets(earned))  # fmt: skip
 
-    # Bids with the same value, spelled the same, get the same (immutable) score: a method is
-    # a pure function of the value once the peers are fixed.
-    by_value = Pool(lambda key: score(key[-1]))
-
-    def score_once(value: Any) -> CriterionScore:
-        kind = value.__class__
-        if kind is int or kind is bool:
-            return by_value[kind, value]
-        if kind is Decimal:
-            return by_value[kind, str(value), value]
-        return score(value)
-
-    return score_once
+    return score
 
 
 def _seatings(

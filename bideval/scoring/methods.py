@@ -67,8 +67,11 @@ class Peers(list):
     def extremes(self) -> tuple[tuple[Fraction, Any], tuple[Fraction, Any]]:
         """((lowest, as given), (highest, as given)) as exact numbers."""
         if self._extremes is None:
-            numbers = [(_need_number(v), v) for v in self]
-            self._extremes = (min(numbers, key=lambda pair: pair[0]), max(numbers, key=lambda pair: pair[0]))
+            for value in self:
+                _check_number(value)
+            # Decimal and int compare exactly; among equal values the first is taken, as given.
+            lowest, highest = min(self), max(self)
+            self._extremes = ((Fraction(lowest), lowest), (Fraction(highest), highest))
         return self._extremes
 
 

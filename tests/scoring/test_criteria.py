@@ -72,3 +72,37 @@ def test_parents_are_the_sums_of_their_childrens_rounded_scores():
                                  "scores": {"a": {"x": Decimal("33.33331"), "y": Decimal("33.33331")}}})  # fmt: skip
     scores, _ = score_bids(rubric, [bid("a")], {"a": {}}, [one])
     assert [(s.id, str(s.score)) for s in scores["a"]] == [("all", "3.3334"), ("x", "1.6667"), ("y", "1.6667")]
+
+
+def test_computed_scores_record_each_bid_s_own_value_and_the_first_best():
+    """ratio_to_best, better: lower, on the fact `cost` (DESIGN §2.1: points × best ÷ this), 10
+    points, 4 places half-up. Bids a…d state 40, 50, 40.0 and 50:
+    - the best is 40, as first given (bid a's "40", not c's "40.0");
+    - a and c earn 10 × 40 ÷ 40 = 10.0000 and each records its own spelling;
+    - b and d earn 10 × 40 ÷ 50 = 8.0000."""
+    rubric = Rubric.model_validate({**RUBRIC.model_dump(by_alias=True), "criteria": [
+        {"id": "cost", "label": "Cost", "points": 10, "method": "ratio_to_best", "metric": "facts.cost",
+         "better": "lower"}]})  # fmt: skip
+    given = {"a": "40", "b": "50", "c": "40.0", "d": "50"}
+    bids = [Bid.model_validate({"schema": "bideval/bid/v1", "bidder": {"id": b, "name": b}, "price": 1,
+                                "facts": {"cost": Decimal(v)}}) for b, v in given.items()]  # fmt: skip
+    scores, problems = score_bids(rubric, bids, {b: {} for b in given}, [])
+    assert problems == []
+    cost = {b: criteria[0] for b, criteria in scores.items()}
+    assert {b: str(s.score) for b, s in cost.items()} == {"a": "10.0000", "b": "8.0000", "c": "10.0000", "d": "8.0000"}
+    assert {b: str(s.inputs["value"]) for b, s in cost.items()} == given
+    assert {str(s.inputs["best"]) for s in cost.values()} == {"40"}
+
+
+def test_every_bid_a_computed_criterion_cannot_score_is_named():
+    """ratio_to_best needs values above 0 (DESIGN §2.1): bids b and d state 0, a states 5 —
+    both b and d are reported, in bid order, each once."""
+    rubric = Rubric.model_validate({**RUBRIC.model_dump(by_alias=True), "criteria": [
+        {"id": "cost", "label": "Cost", "points": 10, "method": "ratio_to_best", "metric": "facts.cost",
+         "better": "lower"}]})  # fmt: skip
+    bids = [Bid.model_validate({"schema": "bideval/bid/v1", "bidder": {"id": b, "name": b}, "price": 1,
+                                "facts": {"cost": v}}) for b, v in {"a": 5, "b": 0, "c": 5, "d": 0}.items()]  # fmt: skip
+    scores, problems = score_bids(rubric, bids, {b: {} for b in "abcd"}, [])
+    assert scores == {}
+    assert [(p.bidder, p.criterion) for p in problems] == [("b", "cost"), ("d", "cost")]
+    assert all("greater than 0" in p.message for p in problems)
