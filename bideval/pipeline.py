@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import compress, count, repeat
-from operator import attrgetter, gt, itemgetter
+from operator import attrgetter, gt
 from typing import NamedTuple
 
 from bideval import __version__
@@ -102,6 +102,7 @@ class Rules:
     slots: dict[str, int]  # node id → its position in rubric order (in a bid's criteria)
     categories: list[str]  # top-level criterion ids
     minimums: dict[str, Decimal]  # node id → its minimum score (points × min_ratio)
+    checked: list[int]  # the positions of the nodes with a minimum, in rubric order
     technical: Technical | None  # the threshold, with score 0 and passed False as placeholders
     budget: int | None
     tie_break: list[str]  # criterion ids, or "technical"
@@ -119,6 +120,7 @@ class Rules:
             slots={node.id: i for i, node in enumerate(rubric.nodes())},
             categories=[top.id for top in rubric.criteria],
             minimums={node.id: node.points * node.min_ratio for node in rubric.nodes() if node.min_ratio is not None},
+            checked=[i for i, node in enumerate(rubric.nodes()) if node.min_ratio is not None],
             technical=technical, budget=rubric.thresholds.budget,
             tie_break=[largest if entry == "largest_item" else entry for entry in rubric.ranking.tie_break],
         )  # fmt: skip
@@ -133,7 +135,7 @@ def _standing(rules: Rules, price: int, gates: list[GateCheck], criteria: list[C
     categories = {top: criteria[rules.slots[top]].score for top in rules.categories}
     total = sum(categories.values(), Decimal(0))
     reasons = [Reason(code="below_minimum", subject=c.id, actual=c.score, required=rules.minimums[c.id])
-               for c in criteria if c.meets_minimum is False]  # fmt: skip
+               for c in map(criteria.__getitem__, rules.checked) if c.meets_minimum is False]  # fmt: skip
     technical = _technical(rules, criteria)
     within_budget = None if rules.budget is None else price <= rules.budget
     status = "excluded" if reasons else "eligible"
@@ -219,33 +221,41 @@ def _input_files(inputs: Inputs) -> list[InputFile]:
     return [InputFile.trusted(role=s.role, name=s.name, sha256=s.sha256) for s in sources]
 
 
-_SPREAD = attrgetter("panel.spread")
-
-
 def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> list[ResultWarning]:
     rubric = inputs.rubric
-    warnings = []
+    warnings = _spread_warnings(rubric, [r for r in results if r.criteria])  # a failed gate leaves no scores
+    if decision.tied:
+        warnings.append(ResultWarning(code="tie_unresolved", detail={"bidders": decision.tied}))
+    uses_precision = any(c.source in NEEDS_PRECISION for c in rubric.leaves())
+    for bid, _ in inputs.bids if uses_precision else ():
+        uncertain = sorted({c.gpu for c in bid.clusters if inputs.catalog.gpus[c.gpu].uncertain})
+        if uncertain:
+            warnings.append(ResultWarning(code="uncertain_gpu_figure", bidder=bid.bidder.id, detail={"gpus": uncertain}))
+    return warnings
+
+
+def _spread_warnings(rubric: Rubric, scored: list[BidResult]) -> list[ResultWarning]:
+    """A warning for each panel whose scores spread wider than the rubric allows, in bid order
+    and each bid's in rubric order."""
     # (position in a bid's criteria, widest spread allowed) of each judged criterion
     limits = [(i, (Decimal(100) if (node.scale or "percent") == "percent" else node.points)
                * rubric.panel.spread_warning) for i, node in enumerate(rubric.nodes()) if node.method == "judged"]  # fmt: skip
-    scored = [r for r in results if r.criteria]  # a bid that failed a gate has no scores
-    criteria = [r.criteria for r in scored]
-    # Each panel wider than allowed, found a criterion at a time by the built-ins, then put in
-    # bid order and each bid's in rubric order: (bid, criterion position, limit).
-    wide = sorted((bid, i, limit) for i, limit in limits for bid in
-                  compress(count(), map(gt, map(_SPREAD, map(itemgetter(i), criteria)), repeat(limit))))  # fmt: skip
+    # A criterion's scores of every bid, side by side: the wide panels are found a criterion at
+    # a time by the built-ins, then sorted: (bid, criterion position, limit).
+    if not scored:
+        return []
+    by_criterion = list(zip(*[r.criteria for r in scored]))
+    wide = sorted((bid, i, limit) for i, limit in limits
+                  for bid in compress(count(), map(gt, map(_SPREAD, by_criterion[i]), repeat(limit))))  # fmt: skip
+    warnings = []
     for bid, i, limit in wide:
-        score = criteria[bid][i]
+        score = by_criterion[i][bid]
         high, low = extremes(score.panel.scores)
         # trusted: one per wide panel, and synthetic panels of 10,000 bids are nearly all wide
         warnings.append(ResultWarning.trusted(code="panel_spread", bidder=scored[bid].bidder_id, criterion=score.id,
                                               detail={"spread": score.panel.spread, "limit": limit, "highest": high,
                                                       "lowest": low}))  # fmt: skip
-    if decision.tied:
-        warnings.append(ResultWarning(code="tie_unresolved", detail={"bidders": decision.tied}))
-    uses_precision = any(c.source in NEEDS_PRECISION for c in rubric.leaves())
-    for bid, _ in inputs.bids:
-        uncertain = sorted({c.gpu for c in bid.clusters if inputs.catalog.gpus[c.gpu].uncertain})
-        if uses_precision and uncertain:
-            warnings.append(ResultWarning(code="uncertain_gpu_figure", bidder=bid.bidder.id, detail={"gpus": uncertain}))
     return warnings
+
+
+_SPREAD = attrgetter("panel.spread")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from bideval.model.rubric import Award
@@ -36,22 +37,25 @@ class Decision:
 
 
 def rank(candidates: list[Candidate]) -> list[Placed]:
-    ordered = sorted(candidates, key=lambda c: (tuple(-k for k in c.keys), c.bidder))
+    # Higher keys first and, among equal keys, by bidder id: sorting by id first, then by keys
+    # (a stable sort, even reversed), keeps the ids in order among equal keys.
+    ordered = sorted(sorted(candidates, key=_BIDDER), key=_KEYS, reverse=True)
+    # How many keys it takes to tell each candidate from the next: all of them when equal.
+    gaps = [_first_difference(a, b) for a, b in zip(ordered, ordered[1:])]
     placed: list[Placed] = []
     for i, cand in enumerate(ordered):
-        previous = ordered[i - 1] if i else None
-        following = ordered[i + 1] if i + 1 < len(ordered) else None
-        same_as_previous = previous is not None and previous.keys == cand.keys
+        before, after = gaps[i - 1] if i else 0, gaps[i] if i < len(gaps) else 0
+        same_as_previous = i > 0 and before == len(cand.keys)
         position = placed[-1].rank if same_as_previous else i + 1
-        tied = same_as_previous or (following is not None and following.keys == cand.keys)
-        depth = max(_first_difference(cand, other) for other in (previous, following))
-        placed.append(Placed(cand.bidder, position, cand.price, depth, tied))
+        tied = same_as_previous or after == len(cand.keys)
+        placed.append(Placed(cand.bidder, position, cand.price, max(before, after), tied))
     return placed
 
 
-def _first_difference(a: Candidate, b: Candidate | None) -> int:
-    if b is None:
-        return 0
+_BIDDER, _KEYS = attrgetter("bidder"), attrgetter("keys")
+
+
+def _first_difference(a: Candidate, b: Candidate) -> int:
     for index, (x, y) in enumerate(zip(a.keys, b.keys)):
         if x != y:
             return index

@@ -187,23 +187,26 @@ def _score_parents(rubric: Rubric, columns: dict[str, list]) -> None:
     places, mode = rubric.rounding.metric_places, rubric.rounding.mode
     for node in reversed(list(rubric.nodes())):  # rubric order has a parent before its children
         if node.children:
-            totals = map(sum, zip(*[map(_SCORE, columns[child.id]) for child in node.children]))
-            columns[node.id] = list(map(_parent_scorer(node, places, mode), totals))
+            totals = list(map(sum, zip(*[map(_SCORE, columns[child.id]) for child in node.children])))
+            ratios, meets = list(zip(*map(_parent_shares(node, places, mode), totals))) or ((), ())
+            columns[node.id] = list(map(tuple.__new__, repeat(CriterionScore), zip(
+                repeat(node.id), repeat(_NO_INPUTS), ratios, totals, repeat(None), meets)))  # fmt: skip
 
 
 _SCORE = attrgetter("score")
+_NO_INPUTS: dict = {}  # a parent's working is its children: every parent score shares this empty one
 
 
-def _parent_scorer(node: Criterion, places: int, mode: str) -> Callable[[Decimal], CriterionScore]:
+def _parent_shares(node: Criterion, places: int, mode: str) -> Callable[[Decimal], tuple[Decimal, bool | None]]:
+    """(ratio, meets the minimum) of a parent's total."""
     points, per_point = node.points.as_integer_ratio()
     meets = _meets(node)
 
-    def score(total: Decimal) -> CriterionScore:
+    def shares(total: Decimal) -> tuple[Decimal, bool | None]:
         earned, per = total.as_integer_ratio()
-        return CriterionScore(node.id, {}, round_ratio(earned * per_point, per * points, places, mode), total,
-                              None, meets(total))  # fmt: skip
+        return round_ratio(earned * per_point, per * points, places, mode), meets(total)
 
-    return score
+    return shares
 
 
 def _meets(node: Criterion) -> Callable[[Decimal], bool | None]:
