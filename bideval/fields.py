@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Hashable
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
@@ -81,8 +80,8 @@ def field_value(bid: Bid, metrics: dict[str, Any], name: str) -> Any:
 class Column(NamedTuple):
     """A field read from many bids, each distinct value once: bid i's value is `values[keys[i]]`."""
 
-    keys: list[Hashable]  # one per bid; the same for values spelled the same (96 and 96, not 96.0)
-    values: dict[Hashable, Any]
+    keys: list[int]  # one per bid; never the same for values that differ or are spelled differently
+    values: dict[int, Any]
 
 
 def read_field(name: str, bids: list[Bid], metrics: list[dict[str, Any]]) -> Column:
@@ -96,9 +95,10 @@ def read_field(name: str, bids: list[Bid], metrics: list[dict[str, Any]]) -> Col
         for part in name.split("."):
             found = [None if value is None else value.get(part) if isinstance(value, dict) else getattr(value, part, None)
                      for value in found]  # fmt: skip
-    # Plain integers are their own keys; other values are keyed by their type and spelling,
-    # which tells 1 from True and 96 from 96.0 (each value must be recorded as written).
-    keys = found if set(map(type, found)) <= {int} else list(zip(map(type, found), map(str, found)))
+    # Keyed by identity: one object is one value, spelled one way (96 is not 96.0, nor 1 True).
+    # The loader shares the objects of common values, so most bids with the same value share a
+    # key; equal values in different objects are only scored twice, to the same result.
+    keys = list(map(id, found))
     values = dict(zip(keys, found))
     if name not in METRICS:  # a bid's integers are read as Decimal (96 and 96.5 are one kind); bool stays bool
         values = {key: Decimal(value) if value.__class__ is int else value for key, value in values.items()}

@@ -39,10 +39,12 @@ def test_integers_are_read_as_decimal_and_bool_stays_bool():
     assert values("facts.flag", [bid("a", facts={"flag": True})]) == [True]
 
 
-def test_values_spelled_the_same_share_a_key_and_others_do_not():
+def test_values_spelled_differently_never_share_a_key():
     """96 and 96.0 are equal but recorded differently; 1 and True are equal in Python but are
-    different kinds. Each keeps its own key; 96 twice shares one."""
-    bids = [bid("a", facts={"x": Decimal("96")}), bid("b", facts={"x": Decimal("96.0")}), bid("c", facts={"x": Decimal("96")}),
+    different kinds. Each keeps its own key and its own spelling; one shared object (as the
+    loader shares common values) is one key."""
+    shared = Decimal("96")
+    bids = [bid("a", facts={"x": shared}), bid("b", facts={"x": Decimal("96.0")}), bid("c", facts={"x": shared}),
             bid("d", facts={"x": 1}), bid("e", facts={"x": True})]  # fmt: skip
     column = read_field("facts.x", bids, [{}] * len(bids))
     keys = column.keys
