@@ -184,3 +184,12 @@ def test_gate_on_a_date_field(tmp_path):
     gate = result.bid("b").gates[0]
     assert (gate.passed, gate.actual.isoformat(), result.bid("b").status) == (False, "2026-01-02", "excluded")
     assert Result.model_validate_json(render_json(result)) == result
+
+
+def test_every_bid_failing_a_gate_is_a_failed_tender_without_warnings(tmp_path):
+    """Both bids fail the gate `price le 50` (prices 100 and 90): nobody is scored, the tender
+    fails (award.min_valid_bids 1 by default, brief §2: 유찰), and no panel is checked for spread."""
+    rubric = _rubric(eligibility=[{"id": "cheap", "label": "Cheap", "field": "price", "op": "le", "value": 50}])
+    result = _run(tmp_path, rubric, {"a": 100, "b": 90}, {"e1": {"a": 10, "b": 50}})
+    assert [(b.bidder_id, b.status, b.criteria) for b in result.bids] == [("a", "excluded", []), ("b", "excluded", [])]
+    assert result.outcome.kind == "failed_tender" and result.warnings == []
