@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress, count, repeat
-from operator import attrgetter, gt
+from itertools import chain, compress, repeat
+from operator import add, attrgetter, gt
 from typing import NamedTuple
 
 from bideval import __version__
@@ -237,25 +237,27 @@ def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> l
 def _spread_warnings(rubric: Rubric, scored: list[BidResult]) -> list[ResultWarning]:
     """A warning for each panel whose scores spread wider than the rubric allows, in bid order
     and each bid's in rubric order."""
-    # (position in a bid's criteria, widest spread allowed) of each judged criterion
-    limits = [(i, (Decimal(100) if (node.scale or "percent") == "percent" else node.points)
-               * rubric.panel.spread_warning) for i, node in enumerate(rubric.nodes()) if node.method == "judged"]  # fmt: skip
-    # A criterion's scores of every bid, side by side: the wide panels are found a criterion at
-    # a time by the built-ins, then sorted: (bid, criterion position, limit).
+    # position in a bid's criteria → the widest spread allowed, for each judged criterion
+    limits = {i: (Decimal(100) if (node.scale or "percent") == "percent" else node.points) * rubric.panel.spread_warning
+              for i, node in enumerate(rubric.nodes()) if node.method == "judged"}  # fmt: skip
     if not scored:
         return []
+    # A criterion's scores of every bid side by side: the wide panels are found a criterion at
+    # a time by the built-ins, as numbers bid × width + position that sort in bid order, then
+    # each bid's in rubric order. (At 10,000 bids of a divided panel there are 90,000.)
     by_criterion = list(zip(*[r.criteria for r in scored]))
-    wide = sorted((bid, i, limit) for i, limit in limits
-                  for bid in compress(count(), map(gt, map(_SPREAD, by_criterion[i]), repeat(limit))))  # fmt: skip
-    warnings = []
-    for bid, i, limit in wide:
+    width = len(by_criterion)
+    starts = range(0, len(scored) * width, width)
+    wide = sorted(chain.from_iterable(
+        map(add, compress(starts, map(gt, map(_SPREAD, by_criterion[i]), repeat(limit))), repeat(i))
+        for i, limit in limits.items()))  # fmt: skip
+    rows = []
+    for bid, i in map(divmod, wide, repeat(width)):
         score = by_criterion[i][bid]
         high, low = extremes(score.panel.scores)
-        # trusted: one per wide panel, and synthetic panels of 10,000 bids are nearly all wide
-        warnings.append(ResultWarning.trusted(code="panel_spread", bidder=scored[bid].bidder_id, criterion=score.id,
-                                              detail={"spread": score.panel.spread, "limit": limit, "highest": high,
-                                                      "lowest": low}))  # fmt: skip
-    return warnings
+        rows.append({"code": "panel_spread", "bidder": scored[bid].bidder_id, "criterion": score.id,
+                     "detail": {"spread": score.panel.spread, "limit": limits[i], "highest": high, "lowest": low}})  # fmt: skip
+    return ResultWarning.trusted_all(rows)  # every value computed and typed here
 
 
 _SPREAD = attrgetter("panel.spread")

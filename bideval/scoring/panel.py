@@ -89,8 +89,8 @@ def aggregate_columns(seats: Seating, columns: list[Column], rule: Panel, places
         trimmed=trimmed,
         means=list(map(mean_of.__getitem__, totals)),
         spreads=list(map(sub, tops, bottoms)),
-        entries=list(map(Entries, repeat(seats), repeat(columns), range(len(rows)),
-                         repeat((high, low) if trimmed else None))),  # fmt: skip
+        entries=list(map(Entries, repeat(_Group(seats, columns, (high, low) if trimmed else None, tops, bottoms)),
+                         range(len(rows)))),  # fmt: skip
     )
 
 
@@ -102,32 +102,42 @@ def _mean(kept: int, places: int, mode: str):
     return mean
 
 
+class _Group(NamedTuple):
+    """What the panels of a group of bids share: their columns of scores, not a row per bid."""
+
+    seats: Seating
+    columns: list[Column]
+    drop: tuple[int, int] | None  # (highest, lowest) dropped when the panels are trimmed
+    tops: list[Decimal]  # each bid's highest score, the last of equal ones
+    bottoms: list[Decimal]  # each bid's lowest score, the first of equal ones
+
+
 class Entries(Sequence):
     """A panel's entries, (evaluator, score, status) sorted by evaluator id, worked out from its
     row of scores when first read: a large evaluation holds 100,000 panels, and a report or a
     results.json reads each entry once, if at all. Compares equal to the same entries as a tuple."""
 
-    __slots__ = ("_seats", "_columns", "_bid", "_drop", "_built")
+    __slots__ = ("_group", "_bid", "_built")
 
-    def __init__(self, seats: Seating, columns: list[Column], bid: int, drop: tuple[int, int] | None):
+    def __init__(self, group: _Group, bid: int):
         # The group's columns are shared, not copied into a row per bid: a large evaluation
-        # keeps 100,000 of these. drop: (highest, lowest) when the panel is trimmed.
-        self._seats, self._columns, self._bid, self._drop = seats, columns, bid, drop
+        # keeps 100,000 of these.
+        self._group, self._bid = group, bid
         self._built: tuple[PanelScore, ...] | None = None
 
     def built(self) -> tuple[PanelScore, ...]:
         if self._built is None:
-            self._built = _entries(self._seats, self.row(), self._drop)
+            self._built = _entries(self._group.seats, self.row(), self._group.drop)
         return self._built
 
     def row(self) -> Row:
-        return tuple(map(itemgetter(self._bid), self._columns))
+        return tuple(map(itemgetter(self._bid), self._group.columns))
 
     def __getitem__(self, index):  # type: ignore[override]
         return self.built()[index]
 
     def __len__(self) -> int:
-        return len(self._seats.ids) + len(self._seats.conflicted)
+        return len(self._group.seats.ids) + len(self._group.seats.conflicted)
 
     def __iter__(self):
         return iter(self.built())
@@ -151,10 +161,10 @@ def extremes(entries: Sequence[PanelScore]) -> tuple[str, str]:
     """The evaluators who gave the highest and the lowest score (conflicts aside): among equal
     scores, the last by id for the highest and the first for the lowest. A spread warning names
     them for nearly every panel of a divided committee, so `Entries` answer from their row."""
-    if isinstance(entries, Entries):
-        ids, row = entries._seats.ids, entries.row()
-        top = max(row)
-        return ids[len(row) - 1 - row[::-1].index(top)], ids[row.index(min(row))]
+    if isinstance(entries, Entries):  # the extremes' values are known: find who gave them
+        group, bid, row = entries._group, entries._bid, entries.row()
+        ids = group.seats.ids
+        return ids[len(row) - 1 - row[::-1].index(group.tops[bid])], ids[row.index(group.bottoms[bid])]
     given = [entry for entry in entries if entry.score is not None]
     return max(given, key=_SCORE_THEN_ID).evaluator, min(given, key=_SCORE_THEN_ID).evaluator
 
