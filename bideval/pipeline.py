@@ -54,13 +54,13 @@ def _evaluate(inputs: Inputs) -> Result:
     placed = rank([Candidate(b.bidder.id, b.price, _keys(rules, standings[b.bidder.id])) for b in eligible])
     decision = decide(placed, rubric.award)
     keys = ["total", *rubric.ranking.tie_break]
-    results = []
+    rows = []
     places = {p.bidder: p for p in placed}
     for bid, source in inputs.bids:
         bidder, standing = bid.bidder.id, standings[bid.bidder.id]
         place = places.get(bidder)
         status, reasons = _final_status(standing, place is not None, bidder, decision)
-        results.append(BidResult.trusted(  # every value typed here; validating 10,000 copied their lists
+        rows.append(dict(
             bidder_id=bidder, name=bid.bidder.name, file=source.name, price=bid.price, gates=gates[bidder],
             clusters=cluster_working(bid, rubric, inputs.catalog), metrics=metrics[bidder],
             criteria=scores.get(bidder, []), categories=standing.categories,
@@ -69,6 +69,7 @@ def _evaluate(inputs: Inputs) -> Result:
             rank_decided_by=None if place is None or place.tied else keys[min(place.resolved_by, len(keys) - 1)],
             reasons=reasons,
         ))  # fmt: skip
+    results = BidResult.trusted_all(rows)  # every value typed here; validating 10,000 copied their lists
     order = {p.bidder: i for i, p in enumerate(placed)}
     results.sort(key=lambda r: (order.get(r.bidder_id, len(order)), r.bidder_id))
     return Result(
@@ -218,7 +219,7 @@ def _input_files(inputs: Inputs) -> list[InputFile]:
     sources = [inputs.rubric_source, *inputs.catalog_sources]
     sources += [s for _, s in inputs.bids] + [s for _, s in inputs.panel]
     # trusted: the loader set each of these (a role it chose, a file name, a digest it computed)
-    return [InputFile.trusted(role=s.role, name=s.name, sha256=s.sha256) for s in sources]
+    return InputFile.trusted_all([{"role": s.role, "name": s.name, "sha256": s.sha256} for s in sources])
 
 
 def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> list[ResultWarning]:
