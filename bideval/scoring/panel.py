@@ -89,7 +89,7 @@ def aggregate_columns(seats: Seating, columns: list[Column], rule: Panel, places
         trimmed=trimmed,
         means=list(map(mean_of.__getitem__, totals)),
         spreads=list(map(sub, tops, bottoms)),
-        entries=list(map(Entries, repeat(_Group(seats, columns, (high, low) if trimmed else None, tops, bottoms)),
+        entries=list(map(Entries, repeat(_Group(seats, rows, (high, low) if trimmed else None, tops, bottoms)),
                          range(len(rows)))),  # fmt: skip
     )
 
@@ -103,10 +103,10 @@ def _mean(kept: int, places: int, mode: str):
 
 
 class _Group(NamedTuple):
-    """What the panels of a group of bids share: their columns of scores, not a row per bid."""
+    """What the panels of a group of bids share, kept for the panels' entries and extremes."""
 
     seats: Seating
-    columns: list[Column]
+    rows: list[Row]
     drop: tuple[int, int] | None  # (highest, lowest) dropped when the panels are trimmed
     tops: list[Decimal]  # each bid's highest score, the last of equal ones
     bottoms: list[Decimal]  # each bid's lowest score, the first of equal ones
@@ -120,8 +120,7 @@ class Entries(Sequence):
     __slots__ = ("_group", "_bid", "_built")
 
     def __init__(self, group: _Group, bid: int):
-        # The group's columns are shared, not copied into a row per bid: a large evaluation
-        # keeps 100,000 of these.
+        # Two references and an empty slot: a large evaluation keeps 100,000 of these.
         self._group, self._bid = group, bid
         self._built: tuple[PanelScore, ...] | None = None
 
@@ -131,7 +130,7 @@ class Entries(Sequence):
         return self._built
 
     def row(self) -> Row:
-        return tuple(map(itemgetter(self._bid), self._group.columns))
+        return self._group.rows[self._bid]
 
     def __getitem__(self, index):  # type: ignore[override]
         return self.built()[index]
@@ -162,7 +161,8 @@ def extremes(entries: Sequence[PanelScore]) -> tuple[str, str]:
     scores, the last by id for the highest and the first for the lowest. A spread warning names
     them for nearly every panel of a divided committee, so `Entries` answer from their row."""
     if isinstance(entries, Entries):  # the extremes' values are known: find who gave them
-        group, bid, row = entries._group, entries._bid, entries.row()
+        group, bid = entries._group, entries._bid
+        row = group.rows[bid]
         ids = group.seats.ids
         return ids[len(row) - 1 - row[::-1].index(group.tops[bid])], ids[row.index(group.bottoms[bid])]
     given = [entry for entry in entries if entry.score is not None]
