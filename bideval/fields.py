@@ -77,14 +77,14 @@ def field_value(bid: Bid, metrics: dict[str, Any], name: str) -> Any:
     return column.values[column.keys[0]]
 
 
-class Column(NamedTuple):
+class FieldValues(NamedTuple):
     """A field read from many bids, each distinct value once: bid i's value is `values[keys[i]]`."""
 
     keys: list[int]  # one per bid; never the same for values that differ or are spelled differently
     values: dict[int, Any]
 
 
-def read_field(name: str, bids: list[Bid], metrics: list[dict[str, Any]]) -> Column:
+def read_field(name: str, bids: list[Bid], metrics: list[dict[str, Any]]) -> FieldValues:
     """`field_value` of each of `bids` (whose metrics are `metrics`, in the same order), read a
     path step at a time for all of them. A criterion reads its field from every bid, and scores
     each distinct value once."""
@@ -102,7 +102,7 @@ def read_field(name: str, bids: list[Bid], metrics: list[dict[str, Any]]) -> Col
     values = dict(zip(keys, found))
     if name not in METRICS:  # a bid's integers are read as Decimal (96 and 96.5 are one kind); bool stays bool
         values = {key: Decimal(value) if value.__class__ is int else value for key, value in values.items()}
-    return Column(keys, values)
+    return FieldValues(keys, values)
 
 
 def _unwrap(annotation: Any) -> Any:

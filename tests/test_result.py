@@ -88,6 +88,19 @@ def test_trusted_needs_every_field() -> None:
         Technical.trusted(**_technical(extra=1))
 
 
+def test_trusted_all_builds_each_row_as_its_own_validated_model() -> None:
+    rows = [_technical(), _technical(score=Decimal("60.5"), passed=True), _technical(criteria=["plan"])]
+    built = Technical.trusted_all(rows)
+    assert built == [Technical.model_validate(row) for row in rows]
+    assert [b.score for b in built] == [Decimal("51.25"), Decimal("60.5"), Decimal("51.25")]
+    assert all(b.model_fields_set == set(Technical.model_fields) for b in built) and Technical.trusted_all([]) == []
+
+
+def test_trusted_all_refuses_the_lot_when_one_row_lacks_a_field() -> None:
+    with pytest.raises(TypeError, match="needs every field"):
+        Technical.trusted_all([_technical(), {k: v for k, v in _technical().items() if k != "score"}])
+
+
 def test_trusted_models_stay_frozen_and_copy_with_changes() -> None:
     trusted = Technical.trusted(**_technical())
     with pytest.raises(Exception, match="frozen"):
