@@ -38,10 +38,13 @@ def evaluate_command(
     check_lang(lang)
     chosen = parse_formats(formats)
     from bideval.archive import evaluated_files
-    from bideval.output import write_outputs
+    from bideval.output import too_many_bids, write_outputs
     from bideval.render.console import render_console
 
     inputs, result = load_and_evaluate(rubric, bids_dir, catalog)
+    oversized = too_many_bids(result, chosen, str(bids_dir))
+    if oversized:
+        fail(oversized)
     target = out if out is not None else Path("out") / inputs.rubric.id
     settings = {"seed": seed, "samples": 2000, "alpha": 100.0} if analysis else None
     studied = None
@@ -90,12 +93,15 @@ def _render_from_results(results: Path, out: Path | None, fmt: str, lang: str, f
     check_lang(lang)
     from bideval.errors import InputError, Problem
     from bideval.load.results import load_results
-    from bideval.output import FORMATS, render, write_atomic
+    from bideval.output import FORMATS, render, too_many_bids, write_atomic
 
     try:
         result = load_results(results)
     except InputError as exc:
         fail(exc.problems)
+    oversized = too_many_bids(result, [fmt], str(results))
+    if oversized:
+        fail(oversized)
     target = out if out is not None else results.parent / FORMATS[fmt]
     if target.exists() and not force:
         fail([Problem(str(target), 0, 0, "already exists; use --force to overwrite")])

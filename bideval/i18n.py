@@ -47,6 +47,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "en": "tied on total — rank decided by tie-break '{key}'"},
     "not_stated": {"ko": "미기재", "en": "not stated"},
     "warnings": {"ko": "경고", "en": "Warnings"},
+    "not_shown": {"ko": "… 외 {count}건은 여기에 표시하지 않음 (작성된 파일에 모두 있음)",
+                  "en": "… {count} more not shown here (the files written have every one)"},
     "outcome": {"ko": "결과", "en": "Outcome"},
     # report.pdf
     "report": {"ko": "제안서 평가 결과 보고서", "en": "Proposal evaluation report"},
