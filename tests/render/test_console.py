@@ -79,3 +79,19 @@ def test_control_characters_from_inputs_are_shown_escaped(kr):
 def test_visible_escapes_every_control_character_and_nothing_else():
     assert visible("a\x1b[31mb\x07\x00\x7f\x85\x9b\tc\nd") == r"a\x1b[31mb\x07\x00\x7f\x85\x9b\x09c\x0ad"
     assert visible("가온AI ‮ é [bold] \\x1b") == "가온AI ‮ é [bold] \\x1b"
+
+
+def test_a_long_summary_prints_the_first_rows_and_counts_the_rest(nipa, monkeypatch):
+    """With room for one line of each: the NIPA sample's 4 bids show rank 1 and count the
+    other 3; its one note is shown whole; its 2 warnings show the first and count 1."""
+    import bideval.render.console as console_module
+
+    monkeypatch.setattr(console_module, "MOST_LINES", 1)
+    text = _text(nipa, "en")
+    ranked = [line for line in text.splitlines() if line.startswith("│")]
+    assert [line.split("│")[1].strip() for line in ranked] == ["1"]
+    assert "… 3 more not shown here (the files written have every one)" in text
+    assert "Jangteo Market: failed gate" in text and len(nipa.warnings) == 2
+    assert text.count("  • ") == 1 and "… 1 more not shown here" in text.split("Warnings:")[1]
+    monkeypatch.setattr(console_module, "MOST_LINES", 4)
+    assert "not shown" not in _text(nipa, "en")
