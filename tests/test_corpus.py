@@ -368,6 +368,7 @@ GENERATORS = {
     "results-over-5mib": _gen_results_over_5mib,
     "scores-10k-bidders": _gen_scores_10k_bidders,
     "bids-10k": _gen_bids_10k,
+    "bids-10k-evaluated": _gen_bids_10k,
     "rubric-criteria-400-deep": _gen_rubric_criteria_400_deep,
     "rubric-flow-35k-deep": _gen_rubric_flow_35k_deep,
     "scores-mapping-35k-deep": _gen_scores_mapping_35k_deep,
@@ -511,7 +512,7 @@ def _place(case: dict, folder: Path, art: Artifacts) -> Placed:
         where = bids if kind == "bid" else bids / "scores"
         if case.get("replaces"):
             (where / case["replaces"]).unlink()
-        if case.get("generator") == "bids-10k":
+        if case.get("generator", "").startswith("bids-10k"):
             shutil.rmtree(bids)
             bids.mkdir()
             for i in range(10_000):
