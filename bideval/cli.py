@@ -43,6 +43,10 @@ def evaluate_command(
 
     inputs, result = load_and_evaluate(rubric, bids_dir, catalog)
     oversized = too_many_bids(result, chosen, str(bids_dir))
+    if analysis:
+        from bideval.analysis.run import too_many_bids as too_many_to_analyse
+
+        oversized += too_many_to_analyse(inputs, str(bids_dir))
     if oversized:
         fail(oversized)
     target = out if out is not None else Path("out") / inputs.rubric.id
@@ -181,7 +185,7 @@ def analyze_command(
 ) -> None:
     """How robust is the ranking, and how consistent the panel? Sensitivity, stability, reversal, what-if."""
     check_lang(lang)
-    from bideval.analysis.run import analyze
+    from bideval.analysis.run import analyze, too_many_bids
     from bideval.analysis.whatif import parse
     from bideval.errors import InputError
     from bideval.load.inputs import load_inputs
@@ -189,8 +193,11 @@ def analyze_command(
 
     try:
         overrides = tuple([parse("set", s) for s in set_ or []] + [parse("points", p) for p in points or []])
-        analysis = analyze(load_inputs(rubric, bids_dir, catalog), seed=seed, samples=samples, alpha=alpha,
-                           overrides=overrides)  # fmt: skip
+        inputs = load_inputs(rubric, bids_dir, catalog)
+        oversized = too_many_bids(inputs, str(bids_dir))
+        if oversized:
+            fail(oversized)
+        analysis = analyze(inputs, seed=seed, samples=samples, alpha=alpha, overrides=overrides)
     except InputError as exc:
         fail(exc.problems)
     render_analysis(analysis, make_console(), lang)

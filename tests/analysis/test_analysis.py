@@ -128,3 +128,20 @@ def test_analyze_command_on_the_gpu_sample():
         assert heading in done.stdout
     bad = run("analyze", *NIPA, "--points", "nothing=1")
     assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
+def test_a_programme_too_large_to_analyse_is_refused_before_the_work(tmp_path, monkeypatch):
+    """The flip-point search grows with the cube of the bids (50 bids took 137 s, 100 bids 7.7 min),
+    so past `MOST_BIDS` the analysis is refused at once, naming the bids folder: here with room
+    for 3, the NIPA sample's 4 bids, by `analyze` and by `evaluate --analysis` (nothing written)."""
+    from bideval.analysis import run as analysis_run
+
+    monkeypatch.setattr(analysis_run, "MOST_BIDS", 3)
+    refused = run("analyze", *NIPA)
+    assert refused.exit_code == 1
+    assert f"{NIPA[1]}: 4 bids are more than the decision analysis takes (at most 3)" in refused.stderr
+    out = tmp_path / "out"
+    refused = run("evaluate", *NIPA, "--out", out, "--analysis", "--format", "json")
+    assert refused.exit_code == 1 and "decision analysis takes" in refused.stderr and not out.exists()
+    monkeypatch.setattr(analysis_run, "MOST_BIDS", 4)
+    assert run("analyze", *NIPA, "--samples", "50").exit_code == 0
