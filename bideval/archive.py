@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bideval import __version__
 from bideval.errors import InputError, Problem
 from bideval.load.inputs import BUILTIN_NAME, Inputs
-from bideval.zipfiles import deterministic_zip
+from bideval.zipfiles import beyond_limits, deterministic_zip
 
 ARCHIVE_SCHEMA = "bideval/archive/v1"
 RUN_SCHEMA = "bideval/run/v1"
@@ -104,7 +104,8 @@ def read_run(files: dict[str, bytes], where: str) -> Run:
 
 
 def build_archive(out_dir: Path) -> bytes:
-    """The archive of an evaluate output folder (raises InputError naming what is missing)."""
+    """The archive of an evaluate output folder (raises InputError naming what is missing, or
+    what is beyond the limits `verify` reads archives within)."""
     where = str(out_dir)
     run = read_run({RUN_FILE: (out_dir / RUN_FILE).read_bytes()} if (out_dir / RUN_FILE).is_file() else {}, where)
     names = [RUN_FILE] + [OUTPUT_NAMES[f] for f in run.formats]
@@ -118,7 +119,11 @@ def build_archive(out_dir: Path) -> bytes:
     except (ValueError, KeyError, TypeError):
         raise InputError([Problem(str(out_dir / "results.json"), 0, 0, "not a results file written by "
                                   "`bideval evaluate` (no rubric.evaluation_date)")]) from None  # fmt: skip
-    return deterministic_zip({MANIFEST: canonical_json(manifest(files, run)), **files}, day)
+    members = {MANIFEST: canonical_json(manifest(files, run)), **files}
+    too_large = beyond_limits(members, where)  # never an archive that `verify` would refuse
+    if too_large:
+        raise InputError(too_large)
+    return deterministic_zip(members, day)
 
 
 def manifest(files: dict[str, bytes], run: Run) -> dict:

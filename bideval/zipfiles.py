@@ -22,6 +22,20 @@ MAX_TOTAL_BYTES = 500 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed ÷ compressed beyond this is a bomb, not a report
 
 
+def beyond_limits(files: dict[str, bytes], where: str) -> list[Problem]:
+    """What `read_members` would refuse in a zip of `files` whatever the compression: an
+    archive bideval writes must be one it can read back and verify."""
+    problems = [Problem(where, 0, 0, f"{name} is {len(data):,} bytes; an archive member may hold at most "
+                                     f"{MAX_MEMBER_BYTES:,} (larger ones are refused as zip bombs)")
+                for name, data in files.items() if len(data) > MAX_MEMBER_BYTES]  # fmt: skip
+    if len(files) > MAX_MEMBERS:
+        problems.append(Problem(where, 0, 0, f"{len(files):,} files; an archive may hold at most {MAX_MEMBERS:,}"))
+    total = sum(map(len, files.values()))
+    if total > MAX_TOTAL_BYTES:
+        problems.append(Problem(where, 0, 0, f"{total:,} bytes in all; an archive may hold at most {MAX_TOTAL_BYTES:,}"))
+    return problems
+
+
 def deterministic_zip(files: dict[str, bytes], day: date) -> bytes:
     """A zip of `files` (name → bytes) in the given order, every entry dated `day` 00:00."""
     out = io.BytesIO()

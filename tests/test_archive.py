@@ -141,6 +141,27 @@ def test_archive_of_a_folder_missing_an_output_names_it(out_dir, tmp_path):
     assert not target.exists()
 
 
+def test_archive_never_writes_what_verify_would_refuse(out_dir, tmp_path, monkeypatch):
+    """verify refuses archives with too many or too large members (zip bombs); archive checks
+    the same limits first. The KR evaluation's archive has 19 members, report.pdf the largest:
+    with room for 18 members and no member over 1,000 bytes, both are named and nothing is
+    written; with room for exactly 19 and the real size limits, it is written and verifies."""
+    from bideval import zipfiles
+
+    count = len(_members(out_dir / "archive.zip")[0])
+    assert count == 19
+    monkeypatch.setattr(zipfiles, "MAX_MEMBERS", count - 1)
+    monkeypatch.setattr(zipfiles, "MAX_MEMBER_BYTES", 1000)
+    target = tmp_path / "x.zip"
+    _refused(run("archive", out_dir, "--to", target), f"{count:,} files; an archive may hold at most {count - 1:,}",
+             "report.pdf is ", "an archive member may hold at most 1,000")  # fmt: skip
+    assert not target.exists()
+    monkeypatch.setattr(zipfiles, "MAX_MEMBERS", count)
+    monkeypatch.setattr(zipfiles, "MAX_MEMBER_BYTES", 100 * 1024 * 1024)
+    assert run("archive", out_dir, "--to", target).exit_code == 0
+    assert run("verify", target).exit_code == 0
+
+
 def test_archive_refuses_to_overwrite_without_force(out_dir):
     target = out_dir / "archive.zip"
     target.write_bytes(b"keep me")
