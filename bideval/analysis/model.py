@@ -59,7 +59,11 @@ class WeightModel:
 
     def outcome(self, points: tuple[Fraction, ...]) -> tuple[list[str], Decision]:
         """Ranking (bidders in order, tie-breaks applied) and the award decision under other points."""
-        placed = rank([Candidate(b, self.prices[b], k) for b, k in self.keys(points).items()])  # type: ignore[arg-type]
+        return self.outcome_of(self.keys(points))
+
+    def outcome_of(self, keys: dict[str, tuple[Fraction, ...]]) -> tuple[list[str], Decision]:
+        """`outcome` from the keys `keys(points)` gave (a caller that needs them too works them out once)."""
+        placed = rank([Candidate(b, self.prices[b], k) for b, k in keys.items()])  # type: ignore[arg-type]
         return [p.bidder for p in placed], decide(placed, self.award)
 
     def shifted(self, subset: set[str], delta: Fraction) -> tuple[Fraction, ...]:

@@ -58,9 +58,10 @@ def leaves_under(result: Result, node: str) -> set[str]:
 
 def _selection(model: WeightModel, points: tuple[Fraction, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What counts as the decision: who ranks first, and who is selected (or tied for it)."""
-    order, decision = model.outcome(points)
-    first = model.keys(points)[order[0]]
-    leaders = tuple(sorted(b for b, k in model.keys(points).items() if k == first))
+    keys = model.keys(points)  # exact sums over every leaf of every bid: worked out once
+    order, decision = model.outcome_of(keys)
+    first = keys[order[0]]
+    leaders = tuple(sorted(b for b, k in keys.items() if k == first))
     return leaders, tuple(sorted(decision.winners + decision.tied))
 
 

@@ -131,7 +131,7 @@ def test_analyze_command_on_the_gpu_sample():
 
 
 def test_a_programme_too_large_to_analyse_is_refused_before_the_work(tmp_path, monkeypatch):
-    """The flip-point search grows with the cube of the bids (50 bids took 137 s, 100 bids 7.7 min),
+    """The flip-point search grows with the cube of the bids (50 bids took 47 s, 100 bids 161 s),
     so past `MOST_BIDS` the analysis is refused at once, naming the bids folder: here with room
     for 3, the NIPA sample's 4 bids, by `analyze` and by `evaluate --analysis` (nothing written)."""
     from bideval.analysis import run as analysis_run
