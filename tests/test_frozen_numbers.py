@@ -1,0 +1,143 @@
+"""Same numbers, whatever the code looks like: what the bundled samples and 40 generated
+programmes evaluated to before the clarity redesign (bideval 0.2.0 at commit 934f44a).
+
+`tests/frozen/numbers.json` holds, per programme, every bid's rank, status, total, category and
+criterion scores, panel means and who was dropped, the reasons and warnings, the outcome, and the
+sha256 of results.json; for the samples also the shape of results.json (every key path). It was
+written once by `python -m tests.test_frozen_numbers --record` from the code before the redesign
+and is never re-recorded to make a change pass: a difference here is a changed decision.
+
+The rules themselves are checked against hand-worked examples elsewhere (tests/engine); this
+file only guards that restructuring the code changed no number. One value checked by hand
+against the frozen data, so the fixture itself is known to be right: in the KR sample
+(kr-negotiated-80-20, price 20 points, estimated price E = 1,100,000,000 — see the rubric),
+a bid at or above 0.8E scores 20 × lowest ÷ bid (brief §2), see test_one_frozen_price_by_hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import KR, NIPA
+from tests.frozen.programmes import SEEDS, generated, write
+
+FROZEN = Path(__file__).resolve().parent / "frozen" / "numbers.json"
+
+
+def _evaluate(rubric: Path, bids: Path):  # noqa: ANN202
+    from bideval.pipeline import evaluate
+    from bideval.load.inputs import load_inputs
+    from bideval.render.json import render_json
+
+    result = evaluate(load_inputs(rubric, bids))
+    return result, render_json(result)
+
+
+def summary(result, written: bytes, *, shape: bool) -> dict:  # noqa: ANN001
+    """What must not change: every number and decision of the evaluation."""
+    bids = []
+    for bid in result.bids:
+        bids.append({
+            "bidder": bid.bidder_id, "rank": bid.rank, "status": bid.status, "total": _text(bid.total),
+            "rank_decided_by": bid.rank_decided_by,
+            "categories": {k: _text(v) for k, v in bid.categories.items()},
+            "technical": None if bid.technical is None else [_text(bid.technical.score), bid.technical.passed],
+            "criteria": {c.id: [_text(c.score), _text(c.ratio), c.meets_minimum] for c in bid.criteria},
+            "panels": {c.id: [_text(c.panel.mean), _text(c.panel.spread), c.panel.trimmed,
+                              [f"{e.evaluator} {e.score} {e.status}" for e in c.panel.scores]]
+                       for c in bid.criteria if c.panel is not None},
+            "reasons": [[r.code, r.subject, _text(r.actual), _text(r.required)] for r in bid.reasons],
+        })  # fmt: skip
+    frozen = {
+        "outcome": result.outcome.model_dump(),
+        "bids": bids,
+        "warnings": [[w.code, w.bidder, w.criterion, {k: _text(v) for k, v in w.detail.items()}] for w in result.warnings],
+        "results_sha256": hashlib.sha256(written).hexdigest(),
+    }
+    if shape:
+        frozen["results_shape"] = sorted(_key_paths(json.loads(written)))
+    return frozen
+
+
+def _text(value: object) -> object:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _key_paths(value: object, path: str = "") -> set[str]:
+    """Every key path of a JSON document, list positions written as []."""
+    if isinstance(value, dict):
+        found = {path} if path else set()
+        for key, item in value.items():
+            found |= _key_paths(item, f"{path}.{key}" if path else key)
+        return found
+    if isinstance(value, list):
+        found = {path}
+        for item in value:
+            found |= _key_paths(item, f"{path}[]")
+        return found
+    return {path}
+
+
+def current(tmp: Path) -> dict[str, dict]:
+    numbers = {}
+    for name, (rubric, bids) in {"nipa-gpu-2025": NIPA, "kr-negotiated-80-20": KR}.items():
+        numbers[name] = summary(*_evaluate(rubric, bids), shape=True)
+    for seed in SEEDS:
+        numbers[f"generated-{seed}"] = summary(*_evaluate(*write(generated(seed), tmp / str(seed))), shape=False)
+    return numbers
+
+
+@pytest.fixture(scope="module")
+def now(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    return current(tmp_path_factory.mktemp("frozen"))
+
+
+FROZEN_NUMBERS = json.loads(FROZEN.read_text(encoding="utf-8")) if FROZEN.exists() else {}
+
+
+@pytest.mark.parametrize("name", sorted(FROZEN_NUMBERS))
+def test_the_numbers_are_the_ones_frozen(now: dict[str, dict], name: str) -> None:
+    expected, got = FROZEN_NUMBERS[name], now[name]
+    for key in expected:
+        assert got[key] == expected[key], f"{name}: {key} changed"
+
+
+def test_every_programme_is_frozen(now: dict[str, dict]) -> None:
+    assert sorted(now) == sorted(FROZEN_NUMBERS)
+    assert len(FROZEN_NUMBERS) == 2 + len(SEEDS)
+
+
+def test_the_generated_programmes_cover_what_the_redesign_touches() -> None:
+    """A frozen set that never ranks, ties, trims or excludes would guard nothing."""
+    everything = [FROZEN_NUMBERS[f"generated-{seed}"] for seed in SEEDS]
+    statuses = {b["status"] for p in everything for b in p["bids"]}
+    assert statuses == {"selected", "eligible", "below_threshold", "excluded"}
+    kinds = {p["outcome"]["kind"] for p in everything}
+    assert {"awarded", "tie_unresolved"} <= kinds
+    entries = {e.split()[2] for p in everything for b in p["bids"] for panel in b["panels"].values() for e in panel[3]}
+    assert entries == {"kept", "dropped_high", "dropped_low", "conflict"}
+    assert any(w[0] == "panel_spread" for p in everything for w in p["warnings"])
+
+
+def test_one_frozen_price_by_hand() -> None:
+    """Brief §2, bid ≥ 0.8E: points × lowest ÷ bid, rounded half-up to 4 places.
+    KR sample: E = 1,100,000,000 (0.8E = 880,000,000), 20 points; every bid is above 0.8E. The
+    lowest bid is beta-systems' 900,000,000; delta-info bids 980,000,000:
+    20 × 900 ÷ 980 = 18.367346… → 18.3673, and beta-systems itself gets 20 × 900 ÷ 900 = 20."""
+    kr = {b["bidder"]: b for b in FROZEN_NUMBERS["kr-negotiated-80-20"]["bids"]}
+    assert kr["delta-info"]["criteria"]["price"][0] == "18.3673"
+    assert kr["beta-systems"]["criteria"]["price"][0] == "20.0000"
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--record"]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        FROZEN.write_text(json.dumps(current(Path(folder)), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                          encoding="utf-8")  # fmt: skip
