@@ -29,7 +29,7 @@ def measure(size: int, panel: str) -> dict:
     from synthetic import write_programme
 
     from bideval.load.inputs import load_inputs
-    from bideval.pipeline import evaluate
+    from bideval.engine.pipeline import evaluate
 
     with tempfile.TemporaryDirectory() as folder:
         rubric, bids = write_programme(Path(folder), size, panel=panel)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from bideval.load.inputs import load_inputs
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render.pdf import render_pdf
 from bideval.render.xlsx import render_xlsx
 

@@ -21,7 +21,7 @@ from render_report import RUBRIC, SAMPLE, synthetic_bids
 from synthetic import CRITERIA, write_programme
 
 from bideval.load.inputs import load_inputs
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render.pdf import render_pdf
 from bideval.render.xlsx import render_xlsx
 

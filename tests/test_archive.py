@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import bideval
-from bideval.archive import FONTS
+from bideval.audit.archive import FONTS
 from tests.conftest import KR, run
 
 RUBRIC, BIDS = KR
@@ -146,7 +146,7 @@ def test_archive_never_writes_what_verify_would_refuse(out_dir, tmp_path, monkey
     the same limits first. The KR evaluation's archive has 19 members, report.pdf the largest:
     with room for 18 members and no member over 1,000 bytes, both are named and nothing is
     written; with room for exactly 19 and the real size limits, it is written and verifies."""
-    from bideval import zipfiles
+    from bideval.audit import zipfiles
 
     count = len(_members(out_dir / "archive.zip")[0])
     assert count == 19

@@ -678,7 +678,7 @@ def _check_pdf(placed: Placed, shown: list[str]) -> None:
     HTML the PDF is printed from holds only its escaped form."""
     from markupsafe import escape
 
-    from bideval.load.results import load_results
+    from bideval.engine.result_file import load_results
     from bideval.render.html import render_html
 
     pdf = placed.out if placed.out.suffix == ".pdf" else placed.out / "report.pdf"

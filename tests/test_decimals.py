@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bideval.decimals import clamp, exact_operators, plain, round_ratio, round_to
+from bideval.engine.rounding import clamp, exact_operators, plain, round_ratio, round_to
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 

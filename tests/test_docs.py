@@ -6,19 +6,19 @@ import json
 
 import pytest
 
-from bideval.cli_reference import reference
-from bideval.schema import KINDS, generate, shipped
+from bideval.cli.reference import reference
+from bideval.model.json_schema import KINDS, generate, shipped
 from tests.conftest import ROOT, run
 
 
 def test_cli_reference_is_current():
-    """Regenerate with: python -m bideval.cli_reference > docs/cli.md"""
+    """Regenerate with: python -m bideval.cli.reference > docs/cli.md"""
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == reference()
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_shipped_schema_is_current(kind):
-    """Regenerate with: python -m bideval.schema"""
+    """Regenerate with: python -m bideval.model.json_schema"""
     assert shipped(kind).read_text(encoding="utf-8") == generate(kind)
 
 

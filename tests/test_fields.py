@@ -1,4 +1,4 @@
-"""Reading a metric or bid path from bids (bideval.fields), hand-worked.
+"""Reading a metric or bid path from bids (bideval.model.fields), hand-worked.
 
 A criterion reads its field from every bid at once (`read_field`) and scores each distinct
 value once, so the keys must tell apart exactly the values that are recorded differently.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bideval.fields import field_value, read_field
+from bideval.model.fields import field_value, read_field
 from bideval.model.bid import Bid
 
 

@@ -31,7 +31,7 @@ FROZEN = Path(__file__).resolve().parent / "frozen" / "numbers.json"
 
 
 def _evaluate(rubric: Path, bids: Path):  # noqa: ANN202
-    from bideval.pipeline import evaluate
+    from bideval.engine.pipeline import evaluate
     from bideval.load.inputs import load_inputs
     from bideval.render.json import render_json
 

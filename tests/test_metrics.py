@@ -1,4 +1,4 @@
-"""Derived metrics (bideval.metrics.compute_metrics, DESIGN §3), hand-worked from the built-in
+"""Derived metrics (bideval.engine.metrics.compute_metrics, DESIGN §3), hand-worked from the built-in
 catalog figures (brief §3, dense TFLOPS per GPU: B200 bf16 2,250; H100/H200 bf16 989;
 TDP B200 1,000 W, H100/H200 700 W). Every division is rounded once to the rubric's
 `metric_places` (default 6, half-up).
@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 
 from bideval.load.inputs import load_catalog
-from bideval.metrics import compute_metrics
+from bideval.engine.metrics import compute_metrics
 from bideval.model.bid import Bid
 from bideval.model.rubric import Rubric
 

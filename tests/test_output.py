@@ -1,4 +1,4 @@
-"""Writing outputs (bideval.output): what is refused before anything is rendered.
+"""Writing outputs (bideval.render.output): what is refused before anything is rendered.
 
 The report and the scorecard lay out every bid; past `MOST_BIDS` they would run for hours
 (a 200-bid report took 160 s and 622 pages, a 1,000-bid scorecard 22 s and 470 MB). Such a
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bideval import output
+from bideval.render import output
 from tests.conftest import KR, NIPA, run
 
 

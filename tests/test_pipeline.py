@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 
 from bideval.load.inputs import load_inputs
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render.json import render_json
-from bideval.result import Result
+from bideval.engine.result import Result
 
 
 def _rubric(**overrides) -> dict:

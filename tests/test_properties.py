@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 
 from bideval.errors import InputError
 from bideval.load.inputs import load_inputs
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render.json import render_json
-from bideval.result import Result
+from bideval.engine.result import Result
 
 SETTINGS = settings(
     max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]

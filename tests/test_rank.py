@@ -1,4 +1,4 @@
-"""Ranking and award decision (bideval.rank), hand-worked.
+"""Ranking and award decision (bideval.engine.rank), hand-worked.
 
 Rules: brief §2 "Order by total; ties → higher technical score → higher score on the item with
 the largest points → still tied: must be settled by lot (the tool reports it, never picks
@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bideval.model.rubric import Award
-from bideval.rank import Candidate, decide, rank
+from bideval.engine.rank import Candidate, decide, rank
 
 D = Decimal
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bideval.regenerate import _folders
+from bideval.audit.regenerate import _folders
 from tests.conftest import KR, run
 from tests.test_verify import read, rewrite
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from bideval.result import CriterionScore, CriterionScores, Frozen, PanelDetail, PanelScore, Technical
+from bideval.engine.result import CriterionScore, CriterionScores, Frozen, PanelDetail, PanelScore, Technical
 
 SCORES = (PanelScore("ev-01", Decimal("80"), "dropped_low"), PanelScore("ev-02", None, "conflict"),
           PanelScore("ev-03", Decimal("85.5"), "kept"))  # fmt: skip

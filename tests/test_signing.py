@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from typer.testing import CliRunner
 
 from bideval.cli import PASSPHRASE_ENV, app
-from bideval.signing import check_signature
+from bideval.audit.signing import check_signature
 from tests.conftest import KR, run
 from tests.test_verify import read, refused, rewrite, rows, status_of
 

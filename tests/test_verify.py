@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from bideval.verify import describe_difference
+from bideval.audit.verify import describe_difference
 from tests.conftest import KR, run
 
 RUBRIC, BIDS = KR

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bideval import zipfiles
+from bideval.audit import zipfiles
 from bideval.errors import InputError
-from bideval.zipfiles import deterministic_zip, read_members, unpack
+from bideval.audit.zipfiles import read_members, unpack
+from bideval.render.reproducible_zip import deterministic_zip
 from tests.conftest import run
 
 MANIFEST = json.dumps({"schema": "bideval/archive/v1", "files": {}}).encode()

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from bideval.model.rubric import Award
-from bideval.rank import Candidate, Decision, decide, rank
-from bideval.result import Result
+from bideval.engine.rank import Candidate, Decision, decide, rank
+from bideval.engine.result import Result
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,6 @@ class WeightModel:
         for bid in ranked:
             scores = {c.id: c.score for c in bid.criteria}
             shares[bid.bidder_id] = tuple(Fraction(scores[c.id]) / Fraction(c.points) for c in infos)
-        from bideval.analysis.sensitivity import leaves_under
-
         largest = max(infos, key=lambda c: c.points).id if infos else ""
         technical = (result.rubric.thresholds.get("technical") or {}).get("criteria", [])
         groups = []
@@ -72,3 +70,18 @@ class WeightModel:
         outside = sum(self.points, Fraction(0)) - inside
         return tuple(p * (1 + delta / inside) if leaf in subset else p * (1 - delta / outside)
                      for leaf, p in zip(self.leaves, self.points))  # fmt: skip
+
+
+def leaves_under(result: Result, node: str) -> set[str]:
+    children: dict[str, list[str]] = {}
+    for c in result.rubric.criteria:
+        if c.parent:
+            children.setdefault(c.parent, []).append(c.id)
+    stack, leaves = [node], set()
+    while stack:
+        current = stack.pop()
+        if current in children:
+            stack += children[current]
+        else:
+            leaves.add(current)
+    return leaves

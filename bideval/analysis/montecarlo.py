@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass
 
 from bideval.analysis.model import WeightModel
-from bideval.rank import Candidate, decide, rank
-from bideval.result import Result
+from bideval.engine.rank import Candidate, decide, rank
+from bideval.engine.result import Result
 
 DEFAULT_SAMPLES = 2000
 DEFAULT_ALPHA = 100.0

@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass
 from fractions import Fraction
 
-from bideval.result import Result
+from bideval.engine.result import Result
 
 
 @dataclass(frozen=True)

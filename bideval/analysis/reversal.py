@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bideval.load.inputs import Inputs
-from bideval.pipeline import evaluate
-from bideval.scoring.methods import REGISTRY
+from bideval.engine.pipeline import evaluate
+from bideval.engine.methods import REGISTRY
 
 CLONE_PRICE_FACTOR = 11, 10  # the clone asks 10 % more for the same offer
 

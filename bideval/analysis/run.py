@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from bideval.analysis import montecarlo, panel, reversal, sensitivity, whatif
 from bideval.errors import Problem
 from bideval.load.inputs import Inputs
-from bideval.pipeline import evaluate
-from bideval.result import Result
+from bideval.engine.pipeline import evaluate
+from bideval.engine.result import Result
 
 
 # The flip-point search (sensitivity.flip_point) evaluates the decision at every crossing of

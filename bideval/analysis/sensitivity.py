@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
-from bideval.analysis.model import WeightModel
-from bideval.result import Result
+from bideval.analysis.model import WeightModel, leaves_under
+from bideval.engine.result import Result
 
 SWEEP = (Fraction(-20, 100), Fraction(-10, 100), Fraction(10, 100), Fraction(20, 100))
 NUDGE = Fraction(1, 10**9)  # just past a crossing, to see which side wins
@@ -39,21 +39,6 @@ class Sweep:
     criterion: str
     change: Fraction  # -0.2 … +0.2 of the node's points
     ranking: tuple[str, ...]  # bidders in order under the changed points
-
-
-def leaves_under(result: Result, node: str) -> set[str]:
-    children: dict[str, list[str]] = {}
-    for c in result.rubric.criteria:
-        if c.parent:
-            children.setdefault(c.parent, []).append(c.id)
-    stack, leaves = [node], set()
-    while stack:
-        current = stack.pop()
-        if current in children:
-            stack += children[current]
-        else:
-            leaves.add(current)
-    return leaves
 
 
 def _selection(model: WeightModel, points: tuple[Fraction, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:

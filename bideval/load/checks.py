@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from bideval.errors import Problem
-from bideval.fields import METRICS, NEEDS_DEADLINE, NEEDS_PRECISION, bid_paths, field_kind
+from bideval.model.fields import METRICS, NEEDS_DEADLINE, NEEDS_PRECISION, bid_paths, field_kind
 from bideval.load.strict_yaml import Document
 from bideval.model.bid import Bid
 from bideval.model.catalog import Catalog

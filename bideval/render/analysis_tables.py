@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bideval.analysis.run import Analysis
-from bideval.i18n import t
+from bideval.render.i18n import t
 
 Table = tuple[str, list[str], list[list[object]]]
 

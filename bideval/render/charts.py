@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from bideval.i18n import t
-from bideval.result import Result
+from bideval.render.i18n import t
+from bideval.engine.result import Result
 
 PALETTE = ("#1f4e79", "#2e86c1", "#76b7b2", "#f28e2b", "#b07aa1", "#9c755f", "#59a14f", "#e15759")
 FONT = "font-family=\"NanumGothic\" fill=\"#222\""

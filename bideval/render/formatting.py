@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bideval.i18n import t
+from bideval.render.i18n import t
 
 
 def number(value: Decimal | int) -> str:

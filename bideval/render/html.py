@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from bideval.fields import METRICS
-from bideval.i18n import t
+from bideval.model.fields import METRICS
+from bideval.render.i18n import t
 from bideval.render.charts import category_bars, price_share_scatter
 from bideval.render.common import (
     Words, categories, outcome_text, reason_text, rules_text, shows_technical, warning_text,
 )  # fmt: skip
 from bideval.render.formatting import gate_rule, number, value_text
 from bideval.render.analysis_tables import analysis_tables
-from bideval.result import BidResult, Result
+from bideval.engine.result import BidResult, Result
 
 if TYPE_CHECKING:
     from bideval.analysis.run import Analysis
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @cache

@@ -6,7 +6,7 @@ import json
 
 import orjson
 
-from bideval.result import Result
+from bideval.engine.result import Result
 
 
 def render_json(result: Result) -> bytes:

@@ -1,5 +1,5 @@
 """report.pdf: the HTML report printed by WeasyPrint, fetching nothing but our own assets and
-using no font but our own (bideval/assets/fonts), whatever fonts the machine has.
+using no font but our own (bideval/render/assets/fonts), whatever fonts the machine has.
 
 WeasyPrint is imported here only, so commands that do not render PDFs stay fast.
 """
@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from bideval.render.html import render_html
-from bideval.result import Result
+from bideval.engine.result import Result
 
 if TYPE_CHECKING:
     from bideval.analysis.run import Analysis
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = Path(__file__).resolve().parent / "assets"
 FONTS = ASSETS / "fonts"
 ASSET_SCHEME = "bideval-asset:"
 
@@ -152,7 +152,7 @@ def _fetcher():  # noqa: ANN202
     from weasyprint.urls import URLFetcher
 
     class AssetsOnly(URLFetcher):
-        """Serves files under bideval/assets via `bideval-asset:` URLs and refuses every other URL
+        """Serves files under bideval/render/assets via `bideval-asset:` URLs and refuses every other URL
         (file:, http:, data: …), so text from the inputs can never make the renderer fetch anything."""
 
         refused: list[str] = []

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from bideval.decimals import plain
+from bideval.engine.rounding import plain
 from bideval.model.rubric import Criterion
 
 SHEET_SCHEMA = "bideval/score-sheet/v1"

@@ -11,7 +11,7 @@ from bideval.analysis.run import analyze
 from bideval.analysis.whatif import parse
 from bideval.errors import InputError
 from bideval.load.inputs import load_inputs
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from tests.conftest import KR, NIPA, run
 from tests.test_pipeline import _rubric, _write
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bideval.errors import InputError
-from bideval.load.results import load_results
+from bideval.engine.result_file import load_results
 from tests.conftest import KR, NIPA, run
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "results"

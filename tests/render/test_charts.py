@@ -15,7 +15,7 @@ import pytest
 import bideval
 from bideval.load.inputs import load_inputs
 from bideval.model.common import Label
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render.charts import ASCENT, DESCENT, category_bars, price_share_scatter, text_width
 from tests.conftest import KR, NIPA, run
 
@@ -282,7 +282,7 @@ def test_the_width_estimate_is_never_below_the_fonts_own_advances(nipa_result, k
     """What the layout relies on: Hangul ≈ 1 em, Latin 0.55–0.6 em, a few wide glyphs more."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(Path(bideval.__file__).parent / "assets" / "fonts" / "NanumGothic.ttf")
+    font = TTFont(Path(bideval.__file__).parent / "render" / "assets" / "fonts" / "NanumGothic.ttf")
     cmap, advances, em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
     samples = [*LONG_NAMES["en"], *LONG_NAMES["ko"], "…", "0123456789.,%", "ABCDEFGHIJKLMNOPQRSTUVWXYZ&@",
                "abcdefghijklmnopqrstuvwxyz"]  # fmt: skip

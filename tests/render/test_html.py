@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bideval.i18n import LANGS, MESSAGES
+from bideval.render.i18n import LANGS, MESSAGES
 from bideval.load.inputs import load_inputs
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render.html import render_html
 from tests.conftest import KR, NIPA
 

@@ -6,7 +6,7 @@ import json
 
 from bideval.load.inputs import load_inputs
 from bideval.model.common import Label
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render.json import render_json
 from tests.conftest import NIPA
 

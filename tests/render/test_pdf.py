@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from bideval.load.inputs import load_inputs
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render import pdf as pdf_module
 from bideval.render.pdf import render_pdf
 from tests.conftest import KR, NIPA, run
@@ -255,7 +255,7 @@ MACHINE = """
 import sys
 from pathlib import Path
 from bideval.load.inputs import load_inputs
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render import pdf
 rubric, bids, out, probe = sys.argv[1:]
 Path(out, "report.pdf").write_bytes(pdf.render_pdf(evaluate(load_inputs(Path(rubric), Path(bids))), "ko"))

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from bideval.fields import METRICS
+from bideval.model.fields import METRICS
 from bideval.load.inputs import load_inputs
-from bideval.pipeline import evaluate
+from bideval.engine.pipeline import evaluate
 from bideval.render.json import render_json
 from bideval.render.xlsx import number_format, render_xlsx
 from tests.conftest import KR, NIPA, run

@@ -1,4 +1,4 @@
-"""Scoring every criterion of every bid (bideval.scoring.criteria.score_bids), hand-worked.
+"""Scoring every criterion of every bid (bideval.engine.criteria.score_bids), hand-worked.
 
 Judged criteria are scored a group at a time: the bids that the same evaluators score (the
 same conflicts) form one group. These tests interleave bids of different groups and check
@@ -15,7 +15,7 @@ import pytest
 from bideval.model.bid import Bid
 from bideval.model.rubric import Rubric
 from bideval.model.scores import Scores
-from bideval.scoring.criteria import score_bids
+from bideval.engine.criteria import score_bids
 
 RUBRIC = Rubric.model_validate({
     "schema": "bideval/rubric/v1", "id": "t", "title": "T", "issuer": "T", "currency": "KRW",

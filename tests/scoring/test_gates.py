@@ -1,4 +1,4 @@
-"""Eligibility gates (bideval.scoring.gates), hand-worked.
+"""Eligibility gates (bideval.engine.gates), hand-worked.
 
 DESIGN §2.1 `eligibility`: gates `{id, label, field, op, value}` with op in
 eq, ne, ge, gt, le, lt, in, true; a bid failing any gate is excluded with the actual value
@@ -17,7 +17,7 @@ import pytest
 
 from bideval.model.bid import Bid
 from bideval.model.rubric import Gate
-from bideval.scoring.gates import check_gates, passes
+from bideval.engine.gates import check_gates, passes
 
 D = Decimal
 OPS = ["eq", "ne", "ge", "gt", "le", "lt", "in", "true"]

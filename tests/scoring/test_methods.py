@@ -1,4 +1,4 @@
-"""Scoring methods (bideval.scoring.methods.REGISTRY) against hand-worked examples.
+"""Scoring methods (bideval.engine.methods.REGISTRY) against hand-worked examples.
 
 Each method returns the exact share of the criterion's points (`Scored.ratio`, a Fraction);
 the caller multiplies by the points and rounds once (DESIGN §2.1 `rounding`). Where the
@@ -16,8 +16,8 @@ import pytest
 
 from bideval.model.bid import Bid
 from bideval.model.rubric import Criterion, Rubric
-from bideval.scoring.criteria import score_bids
-from bideval.scoring.methods import REGISTRY, MethodError
+from bideval.engine.criteria import score_bids
+from bideval.engine.methods import REGISTRY, MethodError
 
 E = 1_000_000_000  # estimated price (추정가격) used in the korean_price examples
 # 0.8E = 800,000,000 and 0.6E = 600,000,000; 0.8E − 0.6E = 200,000,000.

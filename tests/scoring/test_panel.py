@@ -1,4 +1,4 @@
-"""Evaluator panel aggregation (bideval.scoring.panel.aggregate), hand-worked.
+"""Evaluator panel aggregation (bideval.engine.panel.aggregate), hand-worked.
 
 Rule (brief §2, Korean negotiated contracts): "drop one highest and one lowest score (only one
 of each even when tied), average the rest"; evaluators with a conflict of interest are excluded
@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 
 from bideval.model.rubric import Panel
-from bideval.decimals import exact_operators
-from bideval.scoring.panel import aggregate, aggregate_columns, seating
+from bideval.engine.rounding import exact_operators
+from bideval.engine.panel import aggregate, aggregate_columns, seating
 
 DEFAULT = Panel()
 
@@ -248,7 +248,7 @@ def test_extremes_name_the_last_of_equal_highest_and_the_first_of_equal_lowest()
     which is checked here for every row of 1–3 scores from 0–2 as well."""
     from itertools import product
 
-    from bideval.scoring.panel import extremes
+    from bideval.engine.panel import extremes
 
     out = aggregate(d({"a": 70, "b": 90, "c": 60, "d": 90, "e": 60}), ["f"], DEFAULT, 4, "half_up")
     assert extremes(out.entries) == extremes(tuple(out.entries)) == ("d", "c")

@@ -20,7 +20,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-FORMATS = ("json", "pdf", "xlsx")  # formats built so far (DESIGN §4); keep in step with bideval.output.FORMATS
+FORMATS = ("json", "pdf", "xlsx")  # formats built so far (DESIGN §4); keep in step with bideval.render.output.FORMATS
 LANGS = ("ko", "en")
 
 RubricArg = Annotated[Path, typer.Argument(metavar="RUBRIC", help="Rubric file (YAML or JSON, schema bideval/rubric/v1).")]
@@ -74,7 +74,7 @@ def make_console():  # noqa: ANN202
 def load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None):  # noqa: ANN202
     from bideval.errors import InputError
     from bideval.load.inputs import load_inputs
-    from bideval.pipeline import evaluate
+    from bideval.engine.pipeline import evaluate
 
     try:
         inputs = load_inputs(rubric, bids_dir, catalog)
@@ -84,9 +84,9 @@ def load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None)
 
 
 def write_archive(out_dir: Path, target: Path, *, force: bool) -> Path:
-    from bideval.archive import build_archive
+    from bideval.audit.archive import build_archive
     from bideval.errors import InputError, Problem
-    from bideval.output import write_atomic
+    from bideval.render.output import write_atomic
 
     if target.exists() and not force:
         fail([Problem(str(target), 0, 0, "already exists; use --force to overwrite")])

@@ -14,21 +14,21 @@ from typing import NamedTuple
 
 from bideval import __version__
 from bideval.errors import InputError
-from bideval.fields import NEEDS_PRECISION
+from bideval.model.fields import NEEDS_PRECISION
 from bideval.load.checks import largest_items
 from bideval.load.inputs import Inputs
 from bideval.memory import cyclic_gc_paused
-from bideval.metrics import cluster_working, compute_metrics
+from bideval.engine.metrics import cluster_working, compute_metrics
 from bideval.model.rubric import Criterion, Rubric
-from bideval.rank import Candidate, Decision, decide, rank
-from bideval.result import (
+from bideval.engine.rank import Candidate, Decision, decide, rank
+from bideval.engine.result import (
     BidResult, CriterionInfo, CriterionScore, Evaluator, GateCheck, InputFile, Outcome, Reason, Result,
     ResultWarning, RubricInfo, Technical,
 )  # fmt: skip
-from bideval.scoring.criteria import score_bids
-from bideval.scoring.gates import check_gates
-from bideval.scoring.methods import REGISTRY
-from bideval.scoring.panel import extremes
+from bideval.engine.criteria import score_bids
+from bideval.engine.gates import check_gates
+from bideval.engine.methods import REGISTRY
+from bideval.engine.panel import extremes
 
 
 def evaluate(inputs: Inputs) -> Result:

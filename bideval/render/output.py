@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bideval.errors import Problem
-from bideval.result import Result
+from bideval.engine.result import Result
 
 if TYPE_CHECKING:
     from bideval.analysis.run import Analysis

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from bideval.decimals import EXACT, clamp
+from bideval.engine.rounding import EXACT, clamp
 from bideval.model.rubric import Criterion
 
 

@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bideval import __version__
 from bideval.errors import InputError, Problem
 from bideval.load.inputs import BUILTIN_NAME, Inputs
-from bideval.zipfiles import beyond_limits, deterministic_zip
+from bideval.audit.zipfiles import beyond_limits
+from bideval.render.reproducible_zip import deterministic_zip
 
 ARCHIVE_SCHEMA = "bideval/archive/v1"
 RUN_SCHEMA = "bideval/run/v1"
@@ -30,7 +31,7 @@ SIGNATURE = "signature.json"
 RUN_FILE = "run.json"
 INPUTS = "inputs"
 LIBRARIES = ("weasyprint", "pydyf", "openpyxl", "jinja2", "pydantic", "PyYAML", "fonttools", "orjson")
-FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
+FONTS = Path(__file__).resolve().parent.parent / "render" / "assets" / "fonts"
 OUTPUT_NAMES = {"json": "results.json", "pdf": "report.pdf", "xlsx": "scorecard.xlsx"}
 
 

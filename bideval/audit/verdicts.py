@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bideval.render.terminal import visible
-from bideval.verify import Verdict
+from bideval.audit.verify import Verdict
 
 STYLE = {"identical": "green", "differs": "red", "missing": "red", "unexpected": "yellow"}
 

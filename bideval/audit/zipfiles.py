@@ -1,17 +1,14 @@
-"""Zip files bideval writes (reproducible) and reads (defensively).
+"""Zip files bideval reads, defensively.
 
-Writing: entries in the given order, one fixed time, fixed permissions — the same files
-give the same bytes. Reading: an archive from elsewhere is untrusted. Absolute paths,
+Reading only (writing is `bideval.render.reproducible_zip`): an archive from elsewhere is untrusted. Absolute paths,
 `..`, links, duplicate names, too many or oversized members (zip bombs) are refused
 before anything is unpacked, and nothing is ever written outside the target folder.
 """
 
 from __future__ import annotations
 
-import io
 import stat
 import zipfile
-from datetime import date
 from pathlib import Path, PurePosixPath
 
 from bideval.errors import InputError, Problem
@@ -34,18 +31,6 @@ def beyond_limits(files: dict[str, bytes], where: str) -> list[Problem]:
     if total > MAX_TOTAL_BYTES:
         problems.append(Problem(where, 0, 0, f"{total:,} bytes in all; an archive may hold at most {MAX_TOTAL_BYTES:,}"))
     return problems
-
-
-def deterministic_zip(files: dict[str, bytes], day: date) -> bytes:
-    """A zip of `files` (name → bytes) in the given order, every entry dated `day` 00:00."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, payload in files.items():
-            info = zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            archive.writestr(info, payload)
-    return out.getvalue()
 
 
 def read_members(path: Path, display: str | None = None) -> dict[str, bytes]:

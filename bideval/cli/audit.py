@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bideval.cli_common import app, fail, make_console, write_archive
+from bideval.cli.app import app, fail, make_console, write_archive
 
 @app.command("archive")
 def archive_command(
@@ -26,8 +26,8 @@ def verify_command(
 ) -> None:
     """Check an archive's hashes (and signature), re-run it, compare every output byte for byte."""
     from bideval.errors import InputError
-    from bideval.render.verdicts import render_verdict
-    from bideval.verify import verify_archive
+    from bideval.audit.verdicts import render_verdict
+    from bideval.audit.verify import verify_archive
 
     try:
         verdict = verify_archive(archive, pubkey)
@@ -44,7 +44,7 @@ def regenerate_command(
     jobs: Annotated[int, typer.Option("--jobs", help="Parallel workers [default: one per core].")] = 0,
 ) -> None:
     """Regenerate and verify many archives in parallel, with a progress bar and a summary."""
-    from bideval.regenerate import regenerate_all
+    from bideval.audit.regenerate import regenerate_all
 
     ok = regenerate_all(archives, out, jobs or None, make_console())
     raise typer.Exit(0 if ok else 1)
@@ -75,8 +75,8 @@ def keygen_command(
     The private key is encrypted with a passphrase, taken from $BIDEVAL_KEY_PASSPHRASE if set,
     otherwise asked twice on the terminal."""
     from bideval.errors import Problem
-    from bideval.output import write_atomic
-    from bideval.signing import keygen
+    from bideval.render.output import write_atomic
+    from bideval.audit.signing import keygen
 
     private, public = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
     existing = [p for p in (private, public) if p.exists()]
@@ -105,8 +105,8 @@ def sign_command(
 
     An encrypted key's passphrase is taken from $BIDEVAL_KEY_PASSPHRASE if set, otherwise asked."""
     from bideval.errors import InputError
-    from bideval.output import write_atomic
-    from bideval.signing import sign_archive
+    from bideval.render.output import write_atomic
+    from bideval.audit.signing import sign_archive
 
     try:
         payload = sign_archive(archive, key, lambda: _passphrase(f"Passphrase for {key}", confirm=False))

@@ -19,9 +19,10 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from bideval.archive import MANIFEST, SIGNATURE, canonical_json
+from bideval.audit.archive import MANIFEST, SIGNATURE, canonical_json
 from bideval.errors import InputError, Problem
-from bideval.zipfiles import deterministic_zip, read_members
+from bideval.audit.zipfiles import read_members
+from bideval.render.reproducible_zip import deterministic_zip
 
 SIGNATURE_SCHEMA = "bideval/signature/v1"
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-from bideval.decimals import plain, round_to
-from bideval.fields import METRICS
+from bideval.engine.rounding import plain, round_to
+from bideval.model.fields import METRICS
 from bideval.model.bid import Bid, Cluster
 from bideval.model.catalog import Catalog
 from bideval.model.rubric import Rubric
-from bideval.result import ClusterWorking
+from bideval.engine.result import ClusterWorking
 
 Metrics = dict[str, Decimal | None]
 

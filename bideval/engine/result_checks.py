@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from bideval.errors import Problem
 from bideval.load.strict_yaml import Document, Path_
 from bideval.load.validate import dotted_path
-from bideval.result import Result
+from bideval.engine.result import Result
 
 Found = Iterator[tuple[Path_, str]]
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bideval import __version__
-from bideval.archive import ARCHIVE_SCHEMA, MANIFEST, OUTPUT_NAMES, SIGNATURE, library_versions, read_run, sha256
+from bideval.audit.archive import ARCHIVE_SCHEMA, MANIFEST, OUTPUT_NAMES, SIGNATURE, library_versions, read_run, sha256
 from bideval.errors import InputError, Problem
-from bideval.zipfiles import read_members, unpack
+from bideval.audit.zipfiles import read_members, unpack
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def verify_archive(path: Path, pubkey: Path | None = None, keep: Path | None = N
     checks = _hash_checks(members, manifest)
     notes = _version_notes(manifest)
     if pubkey is not None:
-        from bideval.signing import check_signature
+        from bideval.audit.signing import check_signature
 
         ok, message = check_signature(members, pubkey)
         checks.append(Check(SIGNATURE, "identical" if ok else "differs", message))
@@ -102,8 +102,8 @@ def _version_notes(manifest: dict) -> list[str]:
 def _regenerate(members: dict[str, bytes], where: str, keep: Path | None) -> list[Check]:
     from bideval.analysis.run import analyze
     from bideval.load.inputs import load_inputs
-    from bideval.output import render
-    from bideval.pipeline import evaluate
+    from bideval.render.output import render
+    from bideval.engine.pipeline import evaluate
 
     try:
         run = read_run(members, where)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 KINDS = ("rubric", "bid", "scores", "catalog")
 
 
@@ -30,6 +30,6 @@ def shipped(kind: str) -> Path:
     return SCHEMAS / f"{kind}.schema.json"
 
 
-if __name__ == "__main__":  # regenerate the shipped files: python -m bideval.schema
+if __name__ == "__main__":  # regenerate the shipped files: python -m bideval.model.json_schema
     for name in KINDS:
         shipped(name).write_text(generate(name), encoding="utf-8")

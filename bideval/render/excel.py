@@ -22,7 +22,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
 
-from bideval.zipfiles import deterministic_zip
+from bideval.render.reproducible_zip import deterministic_zip
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

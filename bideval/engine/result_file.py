@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bideval.errors import InputError
-from bideval.load.results_checks import check_result
+from bideval.engine.result_checks import check_result
 from bideval.load.strict_yaml import read_document
 from bideval.load.validate import validate
-from bideval.result import RESULTS_SCHEMA, Result
+from bideval.engine.result import RESULTS_SCHEMA, Result
 
 
 def load_results(path: Path) -> Result:

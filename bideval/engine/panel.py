@@ -18,10 +18,10 @@ from itertools import repeat
 from operator import itemgetter, sub
 from typing import Any, NamedTuple
 
-from bideval.decimals import exact_operators, operators_are_exact, plain, round_ratio
+from bideval.engine.rounding import exact_operators, operators_are_exact, plain, round_ratio
 from bideval.memory import Pool
 from bideval.model.rubric import Panel
-from bideval.result import PanelScore
+from bideval.engine.result import PanelScore
 
 Row = tuple[Decimal, ...]  # one bid's scores, in the order of its seating's evaluator ids
 Column = tuple[Decimal, ...]  # one evaluator's scores of a group of bids

@@ -1,6 +1,6 @@
 """docs/cli.md, generated from the commands themselves so it cannot drift (a test compares).
 
-    python -m bideval.cli_reference > docs/cli.md
+    python -m bideval.cli.reference > docs/cli.md
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from bideval.cli import app
 def reference() -> str:
     group = typer.main.get_command(app)
     lines = ["# bideval command reference", "",
-             "Generated from the commands' own help by `python -m bideval.cli_reference`; "
+             "Generated from the commands' own help by `python -m bideval.cli.reference`; "
              "a test fails when this file and the commands disagree.", ""]  # fmt: skip
     for name, command in group.commands.items():  # type: ignore[attr-defined]  # registration order
         lines += [f"## `bideval {name}`", "", (command.help or "").strip(), ""]

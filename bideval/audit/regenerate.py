@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bideval.errors import InputError
-from bideval.render.verdicts import summary_table
-from bideval.verify import Verdict, verify_archive
+from bideval.audit.verdicts import summary_table
+from bideval.audit.verify import Verdict, verify_archive
 
 
 def regenerate_one(archive: Path, folder: Path) -> tuple[Verdict | None, str]:

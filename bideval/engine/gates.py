@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bideval.fields import field_value
+from bideval.model.fields import field_value
 from bideval.model.bid import Bid
 from bideval.model.rubric import Gate
-from bideval.result import GateCheck
+from bideval.engine.result import GateCheck
 
 
 def passes(op: str, actual: Any, value: Any) -> bool:

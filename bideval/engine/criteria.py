@@ -16,15 +16,15 @@ from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from bideval.decimals import exact_operators, round_ratio
-from bideval.fields import METRICS, read_field
+from bideval.engine.rounding import exact_operators, round_ratio
+from bideval.model.fields import METRICS, read_field
 from bideval.memory import Pool
 from bideval.model.bid import Bid
 from bideval.model.rubric import Criterion, Rubric
 from bideval.model.scores import Scores
-from bideval.result import CriterionScore, PanelDetail
-from bideval.scoring.methods import REGISTRY, MethodError, Peers
-from bideval.scoring.panel import Column, Seating, aggregate_columns, seating
+from bideval.engine.result import CriterionScore, PanelDetail
+from bideval.engine.methods import REGISTRY, MethodError, Peers
+from bideval.engine.panel import Column, Seating, aggregate_columns, seating
 
 # Where in a bid file a metric comes from, to locate "this bid cannot define X" problems.
 METRIC_ORIGIN = {"in_service_by": ("schedule", "service_start")}
