@@ -13,7 +13,6 @@ from bideval.errors import InputError, Problem
 from bideval.load import checks
 from bideval.load.strict_yaml import Document, read_document
 from bideval.load.validate import M, validate
-from bideval.memory import cyclic_gc_paused
 from bideval.model.bid import BID_SCHEMA, Bid
 from bideval.model.catalog import CATALOG_SCHEMA, Catalog
 from bideval.model.rubric import RUBRIC_SCHEMA, Rubric
@@ -53,11 +52,6 @@ def load_inputs(
 ) -> Inputs:
     """Everything an evaluation needs, checked. `complete_scores=False` (for making score sheets)
     reads the evaluators and their conflicts from scores/ without requiring their scores."""
-    with cyclic_gc_paused():
-        return _load_inputs(rubric_path, bids_dir, catalog_path, complete_scores)
-
-
-def _load_inputs(rubric_path: Path, bids_dir: Path | None, catalog_path: Path | None, complete_scores: bool) -> Inputs:
     problems: list[Problem] = []
     rubric, rubric_source = _load(rubric_path, str(rubric_path), "rubric", rubric_path.name, Rubric,
                                   RUBRIC_SCHEMA, problems)  # fmt: skip

@@ -22,12 +22,7 @@ def _to_decimal(value: Any) -> Any:
         return value
     if kind is not int:  # bool is a subclass of int, not int
         raise ValueError(f"expected a number, got {_describe(value)}")
-    if -1000 <= value <= 1000:  # scores: a million of them at 10,000 bids, one shared object per value
-        return _SMALL_DECIMALS[value + 1000]
     return Decimal(value)
-
-
-_SMALL_DECIMALS = tuple(Decimal(n) for n in range(-1000, 1001))
 
 
 def _to_date(value: Any) -> Any:
