@@ -1,20 +1,17 @@
 """The `Result` of an evaluation: every intermediate value, immutable.
 
 Renderers read only this. It round-trips through results.json (DESIGN §4): decimals
-are written as strings, so `Result.model_validate_json(text)` gives back the same values.
+are written as strings, so `Result.model_validate_json(text, context=READ_BACK)` gives back the same values.
 """
 
 from __future__ import annotations
 
 import re
-from collections import deque
 from datetime import date
 from decimal import Decimal
-from itertools import repeat
-from operator import eq
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from bideval.model.common import Label
 
@@ -26,9 +23,16 @@ _DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _revive_decimal(value: Any) -> Any:
-    # results.json writes decimals and dates as strings; read them back as such so a
-    # reloaded Result renders to the same bytes.
+# The validation context of a results.json read back (`Result.model_validate(data, context=READ_BACK)`).
+READ_BACK = {"read_back": True}
+
+
+def _revive_decimal(value: Any, info: ValidationInfo) -> Any:
+    # results.json writes decimals and dates as strings; read them back as such so a reloaded
+    # Result renders to the same bytes. Only then: a Result the engine builds keeps its types
+    # (an evaluator id "007" stays text).
+    if not (info.context or {}).get("read_back"):
+        return value
     if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
         return Decimal(value)
     if isinstance(value, str) and _DATE_TEXT.fullmatch(value):
@@ -36,51 +40,22 @@ def _revive_decimal(value: Any) -> Any:
     return value
 
 
-def _revive_nested(value: Any) -> Any:
+def _revive_nested(value: Any, info: ValidationInfo) -> Any:
     if isinstance(value, dict):
-        return {k: _revive_nested(v) for k, v in value.items()}
+        return {k: _revive_nested(v, info) for k, v in value.items()}
     if isinstance(value, list):
-        return [_revive_nested(v) for v in value]
-    return _revive_decimal(value)
+        return [_revive_nested(v, info) for v in value]
+    return _revive_decimal(value, info)
 
 
 Settings = Annotated[dict[str, Any], BeforeValidator(_revive_nested)]  # a rubric section, as given
 Scalar = Annotated[Decimal | bool | int | date | str | None, BeforeValidator(_revive_decimal)]
 
 
-_ALL_FIELDS: dict[type, frozenset[str]] = {}
-
-
 class Frozen(BaseModel):
+    """A part of the Result: immutable, and no key but its own when read back from results.json."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-    @classmethod
-    def trusted(cls, **values: Any):  # noqa: ANN206
-        """One model of `trusted_all` (for a few; a loop should build its models together)."""
-        return cls.trusted_all([values])[0]
-
-    @classmethod
-    def trusted_all(cls, rows: list[dict[str, Any]]) -> list:
-        """A model of each row of values this package computed and typed itself, without
-        validation: what `model_construct` does for a model whose every field is given, at a
-        quarter of its cost each, by one pass of the built-ins per attribute. Scoring 10,000
-        bids builds 20,000 of these, and 90,000 more for a divided panel's spread warnings
-        (tests compare them with validated models)."""
-        fields = _ALL_FIELDS.get(cls) or _ALL_FIELDS.setdefault(cls, frozenset(cls.model_fields))
-        if not all(map(eq, map(dict.keys, rows), repeat(fields))):
-            raise TypeError(f"{cls.__name__}.trusted needs every field: {sorted(fields)}")
-        built = list(map(object.__new__, repeat(cls, len(rows))))
-        for name, values in (("__dict__", rows), ("__pydantic_fields_set__", repeat(fields)),
-                             ("__pydantic_extra__", repeat(None)), ("__pydantic_private__", repeat(None))):  # fmt: skip
-            deque(map(object.__setattr__, built, repeat(name), values), maxlen=0)  # run for its effect only
-        return built
-
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):  # noqa: ANN201
-        # pydantic adds the updated names to the copy's fields set in place: a trusted model
-        # shares one frozenset per class, so give this one a set of its own first.
-        if isinstance(self.__pydantic_fields_set__, frozenset):
-            object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
-        return super().model_copy(update=update, deep=deep)
 
 
 class InputFile(Frozen):
@@ -119,37 +94,26 @@ class GateCheck(Frozen):
     passed: bool
 
 
-class PanelScore(NamedTuple):
-    """One evaluator's score: a tuple in memory (10,000 bids hold a million of them), an
-    object with these keys in results.json."""
+class PanelScore(Frozen):
+    """One evaluator's score of one criterion of one bid."""
 
     evaluator: str
     score: Decimal | None  # None for a conflicted evaluator
     status: Literal["kept", "dropped_high", "dropped_low", "conflict"]
 
 
-def _score_objects(scores: tuple[PanelScore, ...]) -> list[dict]:
-    return [dict(zip(PanelScore._fields, score)) for score in scores]
-
-
-PanelScores = Annotated[tuple[PanelScore, ...], PlainSerializer(_score_objects)]
-
-
-class PanelDetail(NamedTuple):
-    """How the panel scored one criterion of one bid. Like CriterionScore, a tuple in memory
-    and an object in results.json."""
+class PanelDetail(Frozen):
+    """How the panel scored one criterion of one bid."""
 
     scale: Literal["percent", "points"]
     trimmed: bool
     mean: Decimal
     spread: Decimal
-    scores: PanelScores  # sorted by evaluator id
+    scores: list[PanelScore]  # sorted by evaluator id
 
 
-class CriterionScore(NamedTuple):
-    """One criterion of one bid with its working. A named tuple, not a model: scoring 10,000
-    bids makes 220,000 of them, and as models they took most of the run's time and memory.
-    Validated like a model when a Result is read (unknown or missing keys are refused)."""
+class CriterionScore(Frozen):
+    """One criterion of one bid with its working."""
 
     id: str
     inputs: dict[str, Scalar]  # the working: value, best, lowest, …
@@ -157,21 +121,6 @@ class CriterionScore(NamedTuple):
     score: Decimal
     panel: PanelDetail | None = None
     meets_minimum: bool | None = None  # None when the node has no min_ratio
-
-
-def _criterion_objects(scores: list[CriterionScore]) -> list[dict]:
-    """Criterion scores as results.json writes them: objects keyed by the tuples' field names."""
-    objects = []
-    for score in scores:
-        written = dict(zip(CriterionScore._fields, score))
-        if score.panel is not None:
-            panel = written["panel"] = dict(zip(PanelDetail._fields, score.panel))
-            panel["scores"] = _score_objects(score.panel.scores)
-        objects.append(written)
-    return objects
-
-
-CriterionScores = Annotated[list[CriterionScore], PlainSerializer(_criterion_objects)]
 
 
 class Technical(Frozen):
@@ -212,7 +161,7 @@ class BidResult(Frozen):
     gates: list[GateCheck]
     clusters: list[ClusterWorking]
     metrics: dict[str, Decimal | None]
-    criteria: CriterionScores  # in rubric order; empty when a gate failed
+    criteria: list[CriterionScore]  # in rubric order; empty when a gate failed
     categories: dict[str, Decimal]  # top-level criterion id → score
     technical: Technical | None
     within_budget: bool | None

@@ -8,14 +8,14 @@ from bideval.errors import InputError
 from bideval.engine.result_checks import check_result
 from bideval.load.strict_yaml import read_document
 from bideval.load.validate import validate
-from bideval.engine.result import RESULTS_SCHEMA, Result
+from bideval.engine.result import READ_BACK, RESULTS_SCHEMA, Result
 
 
 def load_results(path: Path) -> Result:
     doc, problems = read_document(path, str(path))
     if doc is None or problems:
         raise InputError(problems)
-    result, problems = validate(doc, Result, RESULTS_SCHEMA)
+    result, problems = validate(doc, Result, RESULTS_SCHEMA, context=READ_BACK)
     if result is None:
         raise InputError(problems)
     problems = check_result(result, doc)  # the parts must agree: ids, order, magnitudes

@@ -1,66 +1,55 @@
-"""Exact rounding of exact values.
+"""Exact values, and the one place they are rounded.
 
-Intermediate arithmetic is done on `Fraction`s (exact); a value becomes a `Decimal` only
-when the rubric says it is rounded, so no digit depends on a working precision.
+Scores are worked out exactly: quotients as `Fraction`s, sums and differences of Decimals in
+the `EXACT` context below. A value becomes a rounded `Decimal` once, where the rubric says
+(DESIGN §2.1 `rounding`: leaf scores and panel means to `places`, metric ratios to
+`metric_places`), so no digit depends on a working precision.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded, getcontext, localcontext
+from collections.abc import Iterable
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded
 from fractions import Fraction
 
-from bideval.memory import Pool
-
-Exact = Fraction | Decimal | int
-# Addition, multiplication and scaling in this context are exact or raise: it has room
-# for any number of digits (libmpdec allocates only the digits a value has). Never divide in it.
+# The engine's Decimal arithmetic runs in this one context, used explicitly (EXACT.add,
+# EXACT.subtract, EXACT.multiply): it has room for any number of digits, so every result is
+# exact, and a result that were not would raise (Inexact, Rounded) instead of losing a digit.
+# It never divides: a quotient is a Fraction, rounded by `round_to`.
 EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Rounded])
 
+MODES = ("half_up", "half_even", "down")  # DESIGN §2.1 rounding.mode
 
-@contextmanager
-def exact_operators() -> Iterator[None]:
-    """Decimal `+`, `-` and `sum()` work in the EXACT context inside the block. In the hot loop
-    of scoring they cost half as much as `EXACT.add` calls. Never divide inside: EXACT has no
-    room for a quotient that does not end."""
-    with localcontext(EXACT):
-        yield
-
-
-def operators_are_exact() -> bool:
-    return getcontext().prec == MAX_PREC
+Exact = Fraction | Decimal | int
 
 
 def round_to(value: Exact, places: int, mode: str = "half_up") -> Decimal:
-    """Round `value` to `places` decimals. half_up rounds halves away from zero (사사오입)."""
+    """`value` rounded to `places` decimals.
+
+    half_up rounds a half away from zero (사사오입, brief §2: "rounded at the 5th decimal"),
+    half_even to the even neighbour, down drops the rest. Worked in integers: the part dropped
+    is compared with one half exactly."""
     if isinstance(value, float):  # a float has already lost the exact value
         raise TypeError("round_to takes exact values (Fraction, Decimal, int), not float")
-    return round_ratio(*value.as_integer_ratio(), places, mode)
-
-
-def round_ratio(numerator: int, denominator: int, places: int, mode: str = "half_up") -> Decimal:
-    """Round the exact quotient numerator ÷ denominator (denominator > 0) to `places` decimals.
-
-    Integers only: no Fraction is built, which matters at a million panel scores."""
-    negative = numerator < 0
-    whole, rest = divmod(-numerator * 10**places if negative else numerator * 10**places, denominator)
-    if rest:  # compare the remainder with one half in integers: exact and fast
-        twice = 2 * rest
-        if mode == "half_up":
-            whole += twice >= denominator
-        elif mode == "half_even":
-            whole += twice > denominator or (twice == denominator and whole % 2 == 1)
-        elif mode != "down":
-            raise ValueError(f"unknown rounding mode {mode!r}")
-    elif mode not in _MODES:
+    if mode not in MODES:
         raise ValueError(f"unknown rounding mode {mode!r}")
-    return _ROUNDED[places][-whole if negative else whole]
+    scaled = abs(Fraction(value)) * 10**places
+    whole, rest = divmod(scaled.numerator, scaled.denominator)  # rest ÷ denominator: the part dropped
+    twice, denominator = 2 * rest, scaled.denominator
+    if mode == "half_up" and twice >= denominator:
+        whole += 1
+    elif mode == "half_even" and (twice > denominator or (twice == denominator and whole % 2 == 1)):
+        whole += 1
+    digits = -whole if value < 0 else whole
+    return Decimal(digits).scaleb(-places, EXACT)
 
 
-_MODES = ("half_up", "half_even", "down")
-# places -> (digits -> Decimal): the same few thousand results recur across a large evaluation
-_ROUNDED = Pool(lambda places: Pool(lambda digits: Decimal(digits).scaleb(-places, EXACT)), limit=64)
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """The sum of Decimals, exact at any length (the default context keeps 28 digits)."""
+    total = Decimal(0)
+    for value in values:
+        total = EXACT.add(total, value)
+    return total
 
 
 def clamp(value: Fraction, low: Fraction = Fraction(0), high: Fraction = Fraction(1)) -> Fraction:

@@ -14,15 +14,16 @@ from bideval.model.common import PATTERN_HINTS
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate(doc: Document, model: type[M], schema: str) -> tuple[M | None, list[Problem]]:
-    """Validate `doc` as `model`; a missing or wrong `schema:` line is reported alone."""
+def validate(doc: Document, model: type[M], schema: str, context: dict | None = None) -> tuple[M | None, list[Problem]]:
+    """Validate `doc` as `model` (with pydantic's validation `context`, if given); a missing or
+    wrong `schema:` line is reported alone."""
     found = doc.data.get("schema")
     if found != schema:
         where = ("schema",) if "schema" in doc.data else ()
         what = f"found '{found}'" if "schema" in doc.data else "it is missing"
         return None, [doc.problem(where, f"expected `schema: {schema}` at the top of the file; {what}")]
     try:
-        return model.model_validate(doc.data), []
+        return model.model_validate(doc.data, context=context), []
     except ValidationError as exc:
         return None, _problems(doc, exc)
 

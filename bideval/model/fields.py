@@ -9,7 +9,7 @@ import types
 import typing
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -72,37 +72,16 @@ def bid_paths(model: type[BaseModel] = Bid, prefix: str = "") -> list[str]:
 
 
 def field_value(bid: Bid, metrics: dict[str, Any], name: str) -> Any:
-    """Value of a metric or bid path for one bid; None when the bid does not state it."""
-    column = read_field(name, [bid], [metrics])
-    return column.values[column.keys[0]]
-
-
-class FieldValues(NamedTuple):
-    """A field read from many bids, each distinct value once: bid i's value is `values[keys[i]]`."""
-
-    keys: list[int]  # one per bid; never the same for values that differ or are spelled differently
-    values: dict[int, Any]
-
-
-def read_field(name: str, bids: list[Bid], metrics: list[dict[str, Any]]) -> FieldValues:
-    """`field_value` of each of `bids` (whose metrics are `metrics`, in the same order), read a
-    path step at a time for all of them. A criterion reads its field from every bid, and scores
-    each distinct value once."""
+    """Value of a metric or bid path for one bid; None when the bid does not state it. A bid's
+    whole numbers are read as Decimal (96 and 96.5 are one kind of value); booleans stay booleans."""
     if name in METRICS:
-        found: list[Any] = [bid_metrics.get(name) for bid_metrics in metrics]
-    else:
-        found = bids
-        for part in name.split("."):
-            found = [None if value is None else value.get(part) if isinstance(value, dict) else getattr(value, part, None)
-                     for value in found]  # fmt: skip
-    # Keyed by identity: one object is one value, spelled one way (96 is not 96.0, nor 1 True).
-    # The loader shares the objects of common values, so most bids with the same value share a
-    # key; equal values in different objects are only scored twice, to the same result.
-    keys = list(map(id, found))
-    values = dict(zip(keys, found))
-    if name not in METRICS:  # a bid's integers are read as Decimal (96 and 96.5 are one kind); bool stays bool
-        values = {key: Decimal(value) if value.__class__ is int else value for key, value in values.items()}
-    return FieldValues(keys, values)
+        return metrics.get(name)
+    value: Any = bid
+    for part in name.split("."):
+        if value is None:
+            return None
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+    return Decimal(value) if type(value) is int else value
 
 
 def _unwrap(annotation: Any) -> Any:

@@ -13,7 +13,7 @@ from bideval.errors import InputError
 from bideval.load.inputs import load_inputs
 from bideval.engine.pipeline import evaluate
 from tests.conftest import KR, NIPA, run
-from tests.test_pipeline import _rubric, _write
+from tests.engine.test_pipeline import _rubric, _write
 
 
 def _two_bids(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from bideval.audit.regenerate import _folders
 from tests.conftest import KR, run
-from tests.test_verify import read, rewrite
+from tests.audit.test_verify import read, rewrite
 
 OUTPUTS = ("results.json", "report.pdf", "scorecard.xlsx")
 

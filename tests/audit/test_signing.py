@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from bideval.cli import PASSPHRASE_ENV, app
 from bideval.audit.signing import check_signature
 from tests.conftest import KR, run
-from tests.test_verify import read, refused, rewrite, rows, status_of
+from tests.audit.test_verify import read, refused, rewrite, rows, status_of
 
 PASSPHRASE = "조달 심사 2025 — correct horse"
 

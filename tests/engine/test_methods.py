@@ -1,6 +1,6 @@
 """Scoring methods (bideval.engine.methods.REGISTRY) against hand-worked examples.
 
-Each method returns the exact share of the criterion's points (`Scored.ratio`, a Fraction);
+Each method returns the exact share of the criterion's points (`Share.ratio`, a Fraction);
 the caller multiplies by the points and rounds once (DESIGN §2.1 `rounding`). Where the
 rounded score matters (korean_price, brief §2 "rounded at the 5th decimal, 4 places kept"),
 the test goes through `score_bids`, the real caller.
@@ -17,7 +17,7 @@ import pytest
 from bideval.model.bid import Bid
 from bideval.model.rubric import Criterion, Rubric
 from bideval.engine.criteria import score_bids
-from bideval.engine.methods import REGISTRY, MethodError
+from bideval.engine.methods import REGISTRY, MethodError, Peers, Share
 
 E = 1_000_000_000  # estimated price (추정가격) used in the korean_price examples
 # 0.8E = 800,000,000 and 0.6E = 600,000,000; 0.8E − 0.6E = 200,000,000.
@@ -27,8 +27,13 @@ def criterion(**params) -> Criterion:
     return Criterion.model_validate({"id": "item", "label": "Item", **params})
 
 
-def score(c: Criterion, value, peers) -> Fraction:
-    return REGISTRY[c.method].score(c, value, peers).ratio
+def share_of(c: Criterion, value, peers: list) -> Share:
+    """The method's share and working for `value`, among `peers` (every bid that passed the gates)."""
+    return REGISTRY[c.method].score(c, value, Peers(peers))
+
+
+def score(c: Criterion, value, peers: list) -> Fraction:
+    return share_of(c, value, peers).ratio
 
 
 # ---------------------------------------------------------------------------------------------
@@ -50,7 +55,7 @@ def test_ratio_to_best_lower_is_better():
     assert score(c, Decimal(50), peers) == Fraction(4, 5)
     assert score(c, Decimal(80), peers) == Fraction(1, 2)
     assert score(c, Decimal(40), peers) == 1
-    scored = REGISTRY["ratio_to_best"].score(c, Decimal(50), peers)
+    scored = share_of(c, Decimal(50), peers)
     assert scored.inputs["best"] == Decimal(40)
     assert scored.inputs["value"] == Decimal(50)
 
@@ -65,7 +70,7 @@ def test_ratio_to_best_higher_is_better():
     assert score(c, Decimal("0.6"), peers) == Fraction(3, 4)
     assert score(c, Decimal("0.75"), peers) == Fraction(15, 16)
     assert score(c, Decimal("0.8"), peers) == 1
-    assert REGISTRY["ratio_to_best"].score(c, Decimal("0.6"), peers).inputs["best"] == Decimal("0.8")
+    assert share_of(c, Decimal("0.6"), peers).inputs["best"] == Decimal("0.8")
 
 
 def test_ratio_to_best_higher_with_best_zero_scores_zero():
@@ -81,14 +86,14 @@ def test_ratio_to_best_lower_rejects_zero_and_negative(bad):
     (MethodError, reported as a problem naming the bid)."""
     c = criterion(**LOWER)
     with pytest.raises(MethodError):
-        REGISTRY["ratio_to_best"].score(c, bad, [Decimal(40), bad])
+        share_of(c, bad, [Decimal(40), bad])
 
 
 def test_ratio_to_best_higher_rejects_negative():
     """A negative value gives a negative ratio: not a share of the points (MethodError)."""
     c = criterion(**HIGHER)
     with pytest.raises(MethodError):
-        REGISTRY["ratio_to_best"].score(c, Decimal(-1), [Decimal(-1), Decimal(2)])
+        share_of(c, Decimal(-1), [Decimal(-1), Decimal(2)])
 
 
 @pytest.mark.parametrize("bad", [True, "40", 40.0])
@@ -96,7 +101,7 @@ def test_ratio_to_best_rejects_non_numbers(bad):
     """Numbers are int or Decimal only (DESIGN §3: never floats; a boolean is not a number)."""
     c = criterion(**LOWER)
     with pytest.raises(MethodError):
-        REGISTRY["ratio_to_best"].score(c, bad, [Decimal(40)])
+        share_of(c, bad, [Decimal(40)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,7 +163,7 @@ SIZE_BANDS = [{"at_least": 512, "ratio": 1}, {"at_least": 256, "ratio": Decimal(
 )
 def test_bands_at_least(value, ratio, band):
     c = criterion(points=5, method="bands", metric="largest_cluster_nodes", bands=SIZE_BANDS)
-    scored = REGISTRY["bands"].score(c, value, [])
+    scored = share_of(c, value, [])
     assert scored.ratio == ratio
     assert scored.inputs["band"] == band
 
@@ -168,7 +173,7 @@ def test_bands_first_match_wins_even_if_a_later_band_pays_more():
     600 matches the first band (≥256) and gets 0.6, not 1."""
     bands = [{"at_least": 256, "ratio": Decimal("0.6")}, {"at_least": 512, "ratio": 1}]
     c = criterion(points=5, method="bands", metric="largest_cluster_nodes", bands=bands)
-    scored = REGISTRY["bands"].score(c, Decimal(600), [])
+    scored = share_of(c, Decimal(600), [])
     assert scored.ratio == Fraction(3, 5)
     assert scored.inputs["band"] == 1
 
@@ -216,7 +221,7 @@ def test_boolean_rejects_non_bool(bad):
     True == 1, which must not leak into scoring)."""
     c = criterion(points=5, method="boolean", field="facts.flag")
     with pytest.raises(MethodError):
-        REGISTRY["boolean"].score(c, bad, [])
+        share_of(c, bad, [])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,7 +245,7 @@ def test_korean_price_bids_at_or_above_80_percent():
     peers = [900_000_000, 1_000_000_000]
     assert score(c, 1_000_000_000, peers) == Fraction(9, 10)
     assert score(c, 900_000_000, peers) == 1
-    scored = REGISTRY["korean_price"].score(c, 1_000_000_000, peers)
+    scored = share_of(c, 1_000_000_000, peers)
     assert scored.inputs["lowest"] == 900_000_000
     assert scored.inputs["low_price_rule"] is False
 
@@ -257,7 +262,7 @@ def test_korean_price_bid_below_80_percent():
     peers = [700_000_000, 900_000_000]
     assert score(c, 700_000_000, peers) == Fraction(37, 40)
     assert score(c, 900_000_000, peers) == Fraction(7, 9)
-    assert REGISTRY["korean_price"].score(c, 700_000_000, peers).inputs["low_price_rule"] is True
+    assert share_of(c, 700_000_000, peers).inputs["low_price_rule"] is True
 
 
 def test_korean_price_bid_below_60_percent_counts_as_60_percent():
@@ -279,7 +284,7 @@ def test_korean_price_lowest_below_60_percent_counts_as_60_percent():
     (Without the floor: 20 × 550/900 = 12.2222…, ratio 11/18.)
     """
     c = criterion(**KP)
-    scored = REGISTRY["korean_price"].score(c, 900_000_000, [550_000_000, 900_000_000])
+    scored = share_of(c, 900_000_000, [550_000_000, 900_000_000])
     assert scored.ratio == Fraction(2, 3)
     assert scored.inputs["lowest"] == 600_000_000
 
@@ -292,10 +297,10 @@ def test_korean_price_exactly_at_80_percent_uses_the_ordinary_formula():
     """
     c = criterion(**KP)
     peers = [700_000_000, 800_000_000]
-    scored = REGISTRY["korean_price"].score(c, 800_000_000, peers)
+    scored = share_of(c, 800_000_000, peers)
     assert scored.ratio == Fraction(7, 8)
     assert scored.inputs["low_price_rule"] is False
-    assert REGISTRY["korean_price"].score(c, 799_999_999, [700_000_000, 799_999_999]).inputs["low_price_rule"] is True
+    assert share_of(c, 799_999_999, [700_000_000, 799_999_999]).inputs["low_price_rule"] is True
 
 
 def test_korean_price_ratio_is_clamped_to_one():

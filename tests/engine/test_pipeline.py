@@ -10,7 +10,7 @@ import yaml
 from bideval.load.inputs import load_inputs
 from bideval.engine.pipeline import evaluate
 from bideval.render.json import render_json
-from bideval.engine.result import Result
+from bideval.engine.result import READ_BACK, Result
 
 
 def _rubric(**overrides) -> dict:
@@ -140,7 +140,7 @@ def test_multiple_award_stops_at_first_bid_over_budget(tmp_path):
 def test_result_round_trips_through_results_json(tmp_path):
     result = _run(tmp_path, _rubric(), {"a": 100, "b": 80}, {"e1": {"a": 55.5, "b": 50}})
     text = render_json(result)
-    again = Result.model_validate_json(text)
+    again = Result.model_validate_json(text, context=READ_BACK)
     assert again == result
     assert render_json(again) == text
 
@@ -183,7 +183,7 @@ def test_gate_on_a_date_field(tmp_path):
     assert result.bid("a").status == "selected"
     gate = result.bid("b").gates[0]
     assert (gate.passed, gate.actual.isoformat(), result.bid("b").status) == (False, "2026-01-02", "excluded")
-    assert Result.model_validate_json(render_json(result)) == result
+    assert Result.model_validate_json(render_json(result), context=READ_BACK) == result
 
 
 def test_every_bid_failing_a_gate_is_a_failed_tender_without_warnings(tmp_path):

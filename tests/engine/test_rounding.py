@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bideval.engine.rounding import clamp, exact_operators, plain, round_ratio, round_to
+from bideval.engine.rounding import EXACT, clamp, exact_sum, plain, round_to
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
@@ -121,13 +121,13 @@ def test_round_to_refuses_floats():
         (10**31 + 5, 10, 0, "half_up", "1000000000000000000000000000001"),
     ],
 )
-def test_round_ratio_hand_worked(numerator: int, denominator: int, places: int, mode: str, expected: str) -> None:
-    assert str(round_ratio(numerator, denominator, places, mode)) == expected
+def test_round_to_hand_worked_quotients(numerator: int, denominator: int, places: int, mode: str, expected: str) -> None:
+    assert str(round_to(Fraction(numerator, denominator), places, mode)) == expected
 
 
 @given(st.integers(-(10**40), 10**40), st.integers(1, 10**12), st.integers(0, 10), st.sampled_from(sorted(_MODES)))
-def test_round_ratio_agrees_with_decimal_quantize(numerator: int, denominator: int, places: int, mode: str) -> None:
-    """The integer path gives what Python's decimal module gives for the same quotient.
+def test_round_to_agrees_with_decimal_quantize(numerator: int, denominator: int, places: int, mode: str) -> None:
+    """round_to's integer arithmetic gives what Python's decimal module gives for the same quotient.
 
     The quotient is taken to 200 digits first: with a denominator of at most 10^12, a run of
     more than 12 nines (or zeros) cannot follow the digits quantize looks at, so those 200
@@ -135,7 +135,7 @@ def test_round_ratio_agrees_with_decimal_quantize(numerator: int, denominator: i
     wide = Context(prec=200)
     quotient = wide.divide(Decimal(numerator), Decimal(denominator))
     expected = quotient.quantize(Decimal(1).scaleb(-places), rounding=_MODES[mode], context=wide)
-    got = round_ratio(numerator, denominator, places, mode)
+    got = round_to(Fraction(numerator, denominator), places, mode)
     assert got == expected
     assert got.as_tuple().exponent == -places
 
@@ -153,10 +153,24 @@ def test_plain_drops_trailing_zeros_and_nothing_else(given: str, expected: str) 
     assert str(plain(Decimal(given))) == expected
 
 
-def test_exact_operators_never_round() -> None:
-    """Inside exact_operators() a sum needing more than 28 digits is exact; outside, Python's
+def test_exact_sums_never_round() -> None:
+    """exact_sum and the EXACT context keep every digit of a sum needing more than 28; Python's
     default context would round it."""
     big = Decimal("1234567890.123456789012345678901")
-    with exact_operators():
-        assert str(big + big) == "2469135780.246913578024691357802"
+    assert str(exact_sum([big, big])) == "2469135780.246913578024691357802"
+    assert str(EXACT.add(big, big)) == "2469135780.246913578024691357802"
     assert str(big + big) != "2469135780.246913578024691357802"
+
+
+def test_exact_sums_keep_the_places_of_their_parts() -> None:
+    """Totals are sums of rounded parts (DESIGN §2.1) and print with their places: 18.0000 + 30.5000."""
+    assert str(exact_sum([Decimal("18.0000"), Decimal("30.5000")])) == "48.5000"
+    assert str(exact_sum([])) == "0"
+
+
+def test_the_exact_context_refuses_to_round() -> None:
+    """An operation that would drop a digit raises in EXACT instead of rounding silently."""
+    from decimal import Inexact
+
+    with pytest.raises(Inexact):
+        EXACT.quantize(Decimal("1.25"), Decimal("0.1"))

@@ -1,7 +1,7 @@
 """Reading a metric or bid path from bids (bideval.model.fields), hand-worked.
 
-A criterion reads its field from every bid at once (`read_field`) and scores each distinct
-value once, so the keys must tell apart exactly the values that are recorded differently.
+A criterion and a gate read a metric or a bid path with `field_value`; what they read is what the
+results record, so values spelled differently must come back spelled as given.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bideval.model.fields import field_value, read_field
+from bideval.model.fields import field_value
 from bideval.model.bid import Bid
 
 
@@ -19,8 +19,7 @@ def bid(bidder_id: str, **extra) -> Bid:
 
 
 def values(name: str, bids: list[Bid], metrics: list[dict] | None = None) -> list:
-    column = read_field(name, bids, metrics or [{} for _ in bids])
-    return [column.values[key] for key in column.keys]
+    return [field_value(one, bid_metrics, name) for one, bid_metrics in zip(bids, metrics or [{} for _ in bids])]
 
 
 def test_a_path_is_read_from_every_bid_and_a_missing_step_reads_none():
@@ -39,17 +38,13 @@ def test_integers_are_read_as_decimal_and_bool_stays_bool():
     assert values("facts.flag", [bid("a", facts={"flag": True})]) == [True]
 
 
-def test_values_spelled_differently_never_share_a_key():
+def test_values_keep_their_spelling_and_kind():
     """96 and 96.0 are equal but recorded differently; 1 and True are equal in Python but are
-    different kinds. Each keeps its own key and its own spelling; one shared object (as the
-    loader shares common values) is one key."""
-    shared = Decimal("96")
-    bids = [bid("a", facts={"x": shared}), bid("b", facts={"x": Decimal("96.0")}), bid("c", facts={"x": shared}),
-            bid("d", facts={"x": 1}), bid("e", facts={"x": True})]  # fmt: skip
-    column = read_field("facts.x", bids, [{}] * len(bids))
-    keys = column.keys
-    assert keys[0] == keys[2] and len({keys[0], keys[1], keys[3], keys[4]}) == 4
-    assert [str(column.values[k]) for k in keys] == ["96", "96.0", "96", "1", "True"]
+    different kinds. Each is read as given."""
+    bids = [bid("a", facts={"x": Decimal("96")}), bid("b", facts={"x": Decimal("96.0")}), bid("d", facts={"x": 1}),
+            bid("e", facts={"x": True})]  # fmt: skip
+    assert [str(v) for v in values("facts.x", bids)] == ["96", "96.0", "1", "True"]
+    assert [type(v) for v in values("facts.x", bids)] == [Decimal, Decimal, Decimal, bool]
 
 
 def test_metrics_are_read_as_computed():
@@ -57,7 +52,7 @@ def test_metrics_are_read_as_computed():
     assert values("total_gpus", [bid("a"), bid("b"), bid("c")], metrics) == [8, 16, None]
 
 
-def test_field_value_reads_one_bid_as_the_column_does():
+def test_field_value_reads_one_bid():
     one = bid("a", facts={"x": Decimal("2.50")}, datacenter={"capital_region": False})
     assert str(field_value(one, {}, "facts.x")) == "2.50"
     assert field_value(one, {}, "datacenter.capital_region") is False
