@@ -1,256 +1,126 @@
-"""The message catalogue: every label a renderer prints, in Korean and English."""
+"""Every label a renderer prints, in Korean and English: gettext catalogs in `locale/`.
+
+The msgids are ids (`outcome.awarded`), not English text: the same id names a label in every language,
+and the `.po` files are where the texts live (`locale/<lang>/LC_MESSAGES/bideval.po`). They are compiled
+when first used, so there is no build step and no `.mo` file to keep in step.
+
+To find the ids the code uses, from the repository root (`babel.cfg` there; `N_` is a default keyword):
+
+    pybabel extract -F babel.cfg -k t --no-location -o bideval/render/locale/bideval.pot bideval
+    pybabel update -i bideval/render/locale/bideval.pot -d bideval/render/locale -D bideval --no-fuzzy-matching
+
+Extraction cannot write the texts: a new id arrives in each `.po` with an empty msgstr, to be filled in
+by hand (tests/render/test_i18n.py fails until it is). An id the code builds at run time
+(`t(f"status.{bid.status}")`) is invisible to extraction: list it under `N_` below, or `update` will
+drop it as obsolete. `update` also drops the `python-brace-format` flags: Babel derives them from the
+msgid, which here holds no placeholders; tests/render/test_i18n.py checks the placeholders instead.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import ast
+import gettext
+import io
+from collections.abc import Collection, Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 LANGS = ("ko", "en")
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "rank": {"ko": "순위", "en": "Rank"},
-    "bidder": {"ko": "입찰자", "en": "Bidder"},
-    "technical": {"ko": "기술", "en": "Technical"},
-    "price": {"ko": "입찰가격", "en": "Bid price"},
-    "total": {"ko": "총점", "en": "Total"},
-    "status": {"ko": "상태", "en": "Status"},
-    "status.selected": {"ko": "선정", "en": "selected"},
-    "status.eligible": {"ko": "적격", "en": "eligible"},
-    "status.below_threshold": {"ko": "기준 미달", "en": "below threshold"},
-    "status.excluded": {"ko": "제외", "en": "excluded"},
-    "outcome.awarded": {"ko": "선정: {winners}", "en": "Awarded to: {winners}"},
-    "outcome.negotiation": {"ko": "단독 적격 입찰 — 수의계약 협상 대상: {winners}",
-                            "en": "Single valid bid — negotiated contract with: {winners}"},
-    "outcome.failed_tender": {"ko": "유찰 (유효 입찰 {valid}건, 최소 {minimum}건 필요)",
-                              "en": "Failed tender (유찰): {valid} valid bid(s), {minimum} required"},
-    "outcome.tie_unresolved": {"ko": "동점 미해소 — 추첨으로 결정: {tied}",
-                               "en": "Unresolved tie — to be decided by lot: {tied}"},
-    "reason.gate_failed": {"ko": "자격 미충족 {subject}: 실제 {actual}, 요건 {required}",
-                           "en": "failed gate {subject}: actual {actual}, required {required}"},
-    "reason.below_minimum": {"ko": "{subject} 최저 기준 미달: {actual} < {required}",
-                             "en": "below the minimum on {subject}: {actual} < {required}"},
-    "reason.below_technical": {"ko": "기술평가 기준 미달: {actual} < {required}",
-                               "en": "technical score below threshold: {actual} < {required}"},
-    "reason.over_budget": {"ko": "예산 초과: {actual} > {required}", "en": "over budget: {actual} > {required}"},
-    "reason.not_selected_budget": {"ko": "예산 한도로 미선정", "en": "not selected (award budget)"},
-    "reason.not_selected_rank": {"ko": "순위에 따라 미선정", "en": "not selected (rank)"},
-    "reason.failed_tender": {"ko": "유찰", "en": "tender failed"},
-    "reason.tie_unresolved": {"ko": "동점 — 추첨 대상", "en": "tied — to be decided by lot"},
-    "warning.panel_spread": {
-        "ko": "평가위원 편차: {bidder} / {criterion} 최고-최저 {spread} (한도 {limit}; 최고 {highest}, 최저 {lowest})",
-        "en": "Panel spread: {bidder} / {criterion} high-low {spread} (limit {limit}; high {highest}, low {lowest})",
-    },
-    "warning.tie_unresolved": {"ko": "동점 미해소: {bidders} — 추첨 필요",
-                               "en": "Unresolved tie: {bidders} — decide by lot"},
-    "warning.uncertain_gpu_figure": {"ko": "{bidder}: 출처마다 성능 수치가 다른 GPU ({gpus})",
-                                     "en": "{bidder}: GPU figures vary between sources ({gpus})"},
-    "decided_by": {"ko": "총점 동점 — 동점 처리 기준 '{key}'으로 순위 결정",
-                   "en": "tied on total — rank decided by tie-break '{key}'"},
-    "not_stated": {"ko": "미기재", "en": "not stated"},
-    "warnings": {"ko": "경고", "en": "Warnings"},
-    "not_shown": {"ko": "… 외 {count}건은 여기에 표시하지 않음 (작성된 파일에 모두 있음)",
-                  "en": "… {count} more not shown here (the files written have every one)"},
-    "outcome": {"ko": "결과", "en": "Outcome"},
-    # report.pdf
-    "report": {"ko": "제안서 평가 결과 보고서", "en": "Proposal evaluation report"},
-    "issuer": {"ko": "발주기관", "en": "Issuer"},
-    "evaluation_date": {"ko": "평가일", "en": "Evaluation date"},
-    "committee_size": {"ko": "평가위원", "en": "Evaluation committee"},
-    "members": {"ko": "{n}명", "en": "{n} members"},
-    "bids_received": {"ko": "접수 제안서", "en": "Bids received"},
-    "input_digest": {"ko": "입력 파일 요약 해시", "en": "Digest of the input files"},
-    "input_digest_note": {
-        "ko": "모든 입력 파일 SHA-256을 이름순으로 이어 붙인 값의 SHA-256 (부록 참조)",
-        "en": "SHA-256 of all input files' SHA-256 values in name order (see the appendix)",
-    },
-    "tool": {"ko": "평가 도구", "en": "Evaluation tool"},
-    "ranking_title": {"ko": "평가 결과 및 순위", "en": "Outcome and ranking"},
-    "reasons": {"ko": "사유", "en": "Reasons"},
-    "charts_title": {"ko": "도표", "en": "Charts"},
-    "chart_categories": {"ko": "평가 항목별 점수", "en": "Scores by category"},
-    "chart_price_share": {"ko": "PF당 가격과 공공 제공 비중", "en": "Price per petaflop against public share"},
-    "axis_price_per_pf": {"ko": "PF당 가격 ({currency}, 백만)", "en": "Price per PF ({currency}, millions)"},
-    "axis_public_share": {"ko": "공공 제공 비중 (연산량 기준)", "en": "Public share of compute"},
-    "chart_no_scores": {"ko": "총점이 있는 입찰이 없어 그리지 않았습니다.", "en": "Not drawn: no bid has a total."},
-    "chart_no_price_share": {"ko": "PF당 가격과 공공 제공 비중을 모두 가진 입찰이 없어 그리지 않았습니다.",
-                             "en": "Not drawn: no bid has both a price per PF and a public share."},
-    "chart_no_price_share_scored": {
-        "ko": "자격을 충족한 입찰 중 PF당 가격과 공공 제공 비중을 모두 가진 입찰이 없어 그리지 않았습니다.",
-        "en": "Not drawn: no bid that passed the gates has both a price per PF and a public share.",
-    },
-    "chart_excluded_not_plotted": {"ko": "자격 미충족으로 제외된 입찰은 표시하지 않았습니다: {names}",
-                                   "en": "Not plotted, excluded at the gates: {names}"},
-    "chart_data": {"ko": "도표 자료: 총점이 있는 입찰의 항목별 점수", "en": "Chart data: category scores of the bids with a total"},
-    "method_title": {"ko": "평가 방법", "en": "Evaluation method"},
-    "criterion": {"ko": "평가 항목", "en": "Criterion"},
-    "points": {"ko": "배점", "en": "Points"},
-    "method": {"ko": "방법", "en": "Method"},
-    "formula": {"ko": "산식", "en": "Formula"},
-    "source": {"ko": "지표", "en": "Metric"},
-    "sum_of_children": {"ko": "하위 항목 합계", "en": "sum of the items below"},
-    "minimum": {"ko": "최저 {ratio}", "en": "minimum {ratio}"},
-    "rules_title": {"ko": "적용 규칙", "en": "Rules applied"},
-    "rule_rounding": {
-        "ko": "점수·평균: 소수점 {places}자리 ({mode}); 지표 비율: 소수점 {metric_places}자리. 합계는 반올림된 항목의 합",
-        "en": "Scores and means: {places} decimals ({mode}); metric ratios: {metric_places} decimals. "
-              "Totals are sums of rounded parts",
-    },
-    "rule_panel": {
-        "ko": "평가위원 {when}명 이상이면 최고점 {high}개·최저점 {low}개 제외 후 평균 (동점이어도 각 1개만); "
-              "이해충돌 위원은 해당 입찰자 평가에서 제외; 편차 경고 기준 만점의 {spread}",
-        "en": "With {when} or more evaluators, drop {high} highest and {low} lowest (only that many even when tied), "
-              "then average; conflicted evaluators are left out of that bidder's panel; "
-              "spread warning above {spread} of the maximum",
-    },
-    "rule_technical": {"ko": "기술평가 적격: {criteria} 합계가 배점의 {ratio} 이상",
-                       "en": "Technical threshold: {criteria} must reach {ratio} of their points"},
-    "rule_budget": {"ko": "예산 한도: {budget} {currency} 이하", "en": "Budget: price at most {budget} {currency}"},
-    "rule_tie_break": {"ko": "총점 동점 시: {keys}; 그래도 동점이면 추첨 (도구가 임의로 정하지 않음)",
-                       "en": "Ties on total: {keys}; still tied: decided by lot (never by the tool)"},
-    "rule_award_single": {"ko": "선정: 1순위 1개 사업자 (유효 입찰 최소 {min}건)",
-                          "en": "Award: the first-ranked bid (at least {min} valid bid(s))"},
-    "rule_award_multiple": {"ko": "선정: 순위대로 누적 가격이 {budget} {currency} 이내인 동안 (유효 입찰 최소 {min}건)",
-                            "en": "Award: in rank order while the cumulative price fits {budget} {currency} "
-                                  "(at least {min} valid bid(s))"},
-    "rule_gates": {"ko": "자격 요건 (하나라도 미충족 시 제외)", "en": "Eligibility gates (failing any excludes the bid)"},
-    "none": {"ko": "없음", "en": "none"},
-    "bidder_section": {"ko": "입찰자별 평가 내역", "en": "Evaluation by bidder"},
-    "gates": {"ko": "자격 요건", "en": "Eligibility gates"},
-    "gate": {"ko": "요건", "en": "Gate"},
-    "required": {"ko": "기준", "en": "Required"},
-    "actual": {"ko": "제안 내용", "en": "Actual"},
-    "passed": {"ko": "충족", "en": "passed"},
-    "failed": {"ko": "미충족", "en": "failed"},
-    "metrics": {"ko": "산출 지표", "en": "Metrics"},
-    "metric": {"ko": "지표", "en": "Metric"},
-    "value": {"ko": "값", "en": "Value"},
-    "clusters": {"ko": "클러스터별 연산 성능 ({precision}, 희소성 제외)",
-                 "en": "Compute by cluster ({precision}, dense)"},
-    "cluster": {"ko": "클러스터", "en": "Cluster"},
-    "gpu": {"ko": "GPU", "en": "GPU"},
-    "gpus": {"ko": "GPU 수", "en": "GPUs"},
-    "use": {"ko": "용도", "en": "Use"},
-    "use.public": {"ko": "공공", "en": "public"},
-    "use.own": {"ko": "자체", "en": "own"},
-    "cooling": {"ko": "냉각", "en": "Cooling"},
-    "cooling.liquid": {"ko": "액체", "en": "liquid"},
-    "cooling.air": {"ko": "공랭", "en": "air"},
-    "tflops_per_gpu": {"ko": "GPU당 TFLOPS", "en": "TFLOPS per GPU"},
-    "pflops": {"ko": "PF", "en": "PF"},
-    "criteria_scores": {"ko": "항목별 점수와 산출 근거", "en": "Criterion scores and their working"},
-    "working": {"ko": "산출 근거", "en": "Working"},
-    "ratio": {"ko": "비율", "en": "Ratio"},
-    "score": {"ko": "점수", "en": "Score"},
-    "panel_for": {"ko": "평가위원 점수: {criterion} ({scale})", "en": "Panel scores: {criterion} ({scale})"},
-    "scale.percent": {"ko": "배점 대비 %", "en": "% of the points"},
-    "scale.points": {"ko": "점수", "en": "raw points"},
-    "evaluator": {"ko": "평가위원", "en": "Evaluator"},
-    "panel.kept": {"ko": "반영", "en": "kept"},
-    "panel.dropped_high": {"ko": "최고점 제외", "en": "dropped (highest)"},
-    "panel.dropped_low": {"ko": "최저점 제외", "en": "dropped (lowest)"},
-    "panel.conflict": {"ko": "이해충돌 — 평가 제외", "en": "conflict — not scoring"},
-    "panel_mean": {"ko": "절사 평균", "en": "Trimmed mean"},
-    "not_scored": {"ko": "자격 요건 미충족으로 점수를 산정하지 않음", "en": "Not scored: failed an eligibility gate"},
-    "category_totals": {"ko": "평가 항목 합계", "en": "Category totals"},
-    "consistency_title": {"ko": "평가위원 일관성", "en": "Evaluator consistency"},
-    "no_spread_warnings": {"ko": "편차 경고 없음", "en": "No spread warnings"},
-    "appendix_title": {"ko": "부록: 입력 파일과 재현 정보", "en": "Appendix: inputs and reproduction"},
-    "file": {"ko": "파일", "en": "File"},
-    "role": {"ko": "구분", "en": "Role"},
-    "role.rubric": {"ko": "평가 기준", "en": "rubric"},
-    "role.bid": {"ko": "제안서", "en": "bid"},
-    "role.scores": {"ko": "평가 점수", "en": "scores"},
-    "role.catalog": {"ko": "GPU 목록", "en": "catalog"},
-    "reproduce": {
-        "ko": "같은 입력 파일로 bideval {version}을(를) 다시 실행하면 같은 결과 파일이 만들어집니다.",
-        "en": "Running bideval {version} again on the same input files produces the same result files.",
-    },
-    "signatures_title": {"ko": "평가위원회 서명", "en": "Committee signatures"},
-    "signature_note": {"ko": "위 평가 결과가 평가위원회의 평가와 일치함을 확인합니다.",
-                       "en": "We confirm that this report matches the committee's evaluation."},
-    "chair": {"ko": "위원장", "en": "Chair"},
-    "member": {"ko": "위원", "en": "Member"},
-    "signature": {"ko": "서명", "en": "Signature"},
-    "date": {"ko": "일자", "en": "Date"},
-    "page": {"ko": "쪽", "en": "Page"},
-    "yes": {"ko": "예", "en": "yes"},
-    "no": {"ko": "아니오", "en": "no"},
-    # decision analysis (report section and scorecard sheet)
-    "analysis_title": {"ko": "의사결정 민감도 분석", "en": "Decision analysis"},
-    "analysis_note": {
-        "ko": "가중치 분석은 항목 배점 × 획득 비율의 선형 모형(반올림 전, 정확한 분수)으로 계산하며 자격·기준 판정은 평가 결과 그대로 둡니다.",
-        "en": "Weight analyses use the linear model points × earned share (exact fractions, before rounding); "
-              "gates and thresholds are held as evaluated.",
-    },
-    "an_flips": {"ko": "결정이 바뀌는 최소 배점 이동 (나머지 항목 비례 조정, 총점 유지)",
-                 "en": "Smallest shift of points that changes the decision (the rest rescaled, total kept)"},
-    "an_flip_at": {"ko": "이동 배점", "en": "Shift"},
-    "an_share": {"ko": "항목 대비", "en": "Share of item"},
-    "an_first": {"ko": "1순위", "en": "Then first"},
-    "an_selected": {"ko": "선정", "en": "Then selected"},
-    "an_never": {"ko": "변화 없음", "en": "never"},
-    "an_stability": {"ko": "몬테카를로 안정성: 가중치 표본 {samples}개, 디리클레 집중도 {alpha}, 시드 {seed}",
-                     "en": "Monte Carlo stability: {samples} weight samples, Dirichlet concentration {alpha}, seed {seed}"},
-    "an_p_first": {"ko": "1순위 확률", "en": "P(ranked first)"},
-    "an_p_selected": {"ko": "선정 확률", "en": "P(selected)"},
-    "an_reversal": {"ko": "순위 역전 점검 (입찰 하나 제외 / 열위 복제 추가)",
-                    "en": "Rank reversal (one bid removed / a dominated clone added)"},
-    "an_change": {"ko": "변경", "en": "Change"},
-    "an_reversed": {"ko": "역전", "en": "Reversal"},
-    "an_before": {"ko": "변경 전 순서", "en": "Order before"},
-    "an_after": {"ko": "변경 후 순서", "en": "Order after"},
-    "an_panel": {"ko": "평가위원 일관성 (판단 근거가 아닌 점검 표시)", "en": "Panel consistency (flags, not verdicts)"},
-    "an_leniency": {"ko": "관대도 (다른 위원 평균 대비, 만점 대비 %p)", "en": "Leniency (vs. the others, % of maximum)"},
-    "an_outlier": {"ko": "다른 위원과 2 표준편차 이상 차이", "en": "More than 2 SD from the others"},
-    "an_kendall": {"ko": "일치도 (Kendall W)", "en": "Agreement (Kendall's W)"},
-    "metric.total_gpus": {"ko": "총 GPU 수", "en": "Total GPUs"},
-    "metric.total_pflops": {"ko": "총 연산 성능 (PF)", "en": "Total compute (PF)"},
-    "metric.price_per_pflops": {"ko": "PF당 가격", "en": "Price per PF"},
-    "metric.public_gpus": {"ko": "공공 제공 GPU 수", "en": "GPUs for public use"},
-    "metric.public_gpu_share": {"ko": "공공 제공 비중 (GPU 수)", "en": "Public share (GPUs)"},
-    "metric.public_pflops": {"ko": "공공 제공 연산 성능 (PF)", "en": "Public compute (PF)"},
-    "metric.public_pflops_share": {"ko": "공공 제공 비중 (연산 성능)", "en": "Public share (compute)"},
-    "metric.price_per_public_pflops": {"ko": "공공 PF당 가격", "en": "Price per public PF"},
-    "metric.largest_cluster_nodes": {"ko": "최대 클러스터 노드 수", "en": "Largest cluster (nodes)"},
-    "metric.largest_cluster_gpus": {"ko": "최대 클러스터 GPU 수", "en": "Largest cluster (GPUs)"},
-    "metric.liquid_cooled_share": {"ko": "액체 냉각 비중", "en": "Liquid-cooled share"},
-    "metric.domestic_server_share": {"ko": "국산 서버 비중", "en": "Domestic-server share"},
-    "metric.in_service_by": {"ko": "서비스 개시 여유 (기한 - 개시일, 일)", "en": "Days in service before the deadline"},
-    "metric.estimated_it_power_mw": {"ko": "추정 GPU 전력 (MW, TDP 기준)", "en": "Estimated GPU power (MW, from TDP)"},
-    "method.ratio_to_best": {"ko": "최고값 대비 비율", "en": "ratio to best"},
-    "method.linear": {"ko": "선형", "en": "linear"},
-    "method.bands": {"ko": "구간", "en": "bands"},
-    "method.boolean": {"ko": "충족 여부", "en": "yes/no"},
-    "method.korean_price": {"ko": "가격평가 (협상계약)", "en": "Korean price rule"},
-    "method.judged": {"ko": "정성평가 (평가위원)", "en": "judged by the panel"},
-    "input.value": {"ko": "해당값", "en": "this"},
-    "input.best": {"ko": "최고값", "en": "best"},
-    "input.lowest": {"ko": "최저입찰가", "en": "lowest"},
-    "input.estimated_price": {"ko": "추정가격", "en": "estimated price"},
-    "input.low_price_rule": {"ko": "80% 미만 산식", "en": "below-80% formula"},
-    "input.band": {"ko": "구간", "en": "band"},
-    "input.panel_mean": {"ko": "절사 평균", "en": "trimmed mean"},
-    # score sheets (bideval sheets)
-    "sheet.name": {"ko": "점수", "en": "Scores"},
-    "sheet.evaluator": {"ko": "평가위원: {name} ({id})", "en": "Evaluator: {name} ({id})"},
-    "sheet.fill_in": {
-        "ko": "노란 칸에만 점수를 입력하세요 (소수 가능). 빈 칸 없이 모두 입력한 뒤 저장하여 제출하세요.",
-        "en": "Enter a score in every yellow cell (decimals allowed), leave none empty, then save and return the file.",
-    },
-    "sheet.scale.percent": {"ko": "백분율 항목: 배점 대비 0–100(%)으로 입력",
-                            "en": "Percent items: enter 0–100 (% of the item's points)"},
-    "sheet.scale.points": {"ko": "점수 항목: 0부터 배점까지 점수로 입력",
-                           "en": "Points items: enter raw points from 0 up to the item's points"},
-    "sheet.item_id": {"ko": "항목 ID", "en": "Item ID"},
-    "sheet.column": {"ko": "{label}\n배점 {points}점\n입력 {range}", "en": "{label}\n{points} points\nenter {range}"},
-    "sheet.range.percent": {"ko": "0–100 (%)", "en": "0–100 (%)"},
-    "sheet.range.points": {"ko": "0–{points}점", "en": "0–{points} points"},
-    "sheet.alias": {"ko": "입찰자 {letter}", "en": "Bidder {letter}"},
-    "sheet.error_title": {"ko": "입력 오류", "en": "Invalid score"},
-    "sheet.error": {"ko": "0부터 {top}까지의 숫자를 입력하세요.", "en": "Enter a number from 0 to {top}."},
-}
+DOMAIN = "bideval"
+LOCALE = Path(__file__).resolve().parent / "locale"
 
 
 def t(message: str, lang: str, **params: Any) -> str:
     """The `message` in `lang`, with `{params}` filled in."""
-    text = MESSAGES[message][lang]
+    text = _translations(lang).gettext(message)
     return text.format(**params) if params else text
+
+
+def messages(lang: str) -> dict[str, str]:
+    """Every id of the `lang` catalog and its text as written, for checks over all labels (fonts, placeholders)."""
+    return {m.id: m.string for m in _catalog(lang) if m.id}
+
+
+def po_file(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+class _Missing(gettext.NullTranslations):
+    """The fallback of every catalog: gettext would print an unknown id as the label; a missing text is a bug."""
+
+    def gettext(self, message: str) -> str:
+        raise KeyError(message)
+
+
+@cache
+def _catalog(lang: str) -> Catalog:
+    from babel.messages.pofile import read_po  # Babel is for rendering only: `bideval --help` does not load it
+
+    if lang not in LANGS:
+        raise KeyError(lang)
+    with po_file(lang).open("rb") as po:
+        return read_po(po, locale=lang, domain=DOMAIN)
+
+
+@cache
+def _translations(lang: str) -> gettext.GNUTranslations:
+    """Compiled from the .po in memory, once per language (fuzzy and empty texts left out, as msgfmt does)."""
+    from babel.messages.mofile import write_mo
+
+    mo = io.BytesIO()
+    write_mo(mo, _catalog(lang))
+    mo.seek(0)
+    translations = gettext.GNUTranslations(mo)
+    translations.add_fallback(_Missing())
+    return translations
+
+
+def N_(message: str) -> str:  # gettext's name for "extract this id, look nothing up"
+    return message
+
+
+# Ids extraction cannot find as `t("…")` calls: built at run time from the results' values, chosen in the
+# template by a condition (passed, failed), or not shown at present (input.*, category_totals, date, page, source).
+IDS_EXTRACTION_CANNOT_SEE = (
+    N_("status.selected"), N_("status.eligible"), N_("status.below_threshold"), N_("status.excluded"),
+    N_("outcome.awarded"), N_("outcome.negotiation"), N_("outcome.failed_tender"), N_("outcome.tie_unresolved"),
+    N_("reason.gate_failed"), N_("reason.below_minimum"), N_("reason.below_technical"), N_("reason.over_budget"),
+    N_("reason.not_selected_budget"), N_("reason.not_selected_rank"), N_("reason.failed_tender"),
+    N_("reason.tie_unresolved"),
+    N_("warning.panel_spread"), N_("warning.tie_unresolved"), N_("warning.uncertain_gpu_figure"),
+    N_("use.public"), N_("use.own"), N_("cooling.liquid"), N_("cooling.air"),
+    N_("scale.percent"), N_("scale.points"), N_("sheet.scale.percent"), N_("sheet.scale.points"),
+    N_("panel.kept"), N_("panel.dropped_high"), N_("panel.dropped_low"), N_("panel.conflict"),
+    N_("role.rubric"), N_("role.bid"), N_("role.scores"), N_("role.catalog"),
+    N_("metric.total_gpus"), N_("metric.total_pflops"), N_("metric.price_per_pflops"), N_("metric.public_gpus"),
+    N_("metric.public_gpu_share"), N_("metric.public_pflops"), N_("metric.public_pflops_share"),
+    N_("metric.price_per_public_pflops"), N_("metric.largest_cluster_nodes"), N_("metric.largest_cluster_gpus"),
+    N_("metric.liquid_cooled_share"), N_("metric.domestic_server_share"), N_("metric.in_service_by"),
+    N_("metric.estimated_it_power_mw"),
+    N_("method.ratio_to_best"), N_("method.linear"), N_("method.bands"), N_("method.boolean"),
+    N_("method.korean_price"), N_("method.judged"),
+    N_("passed"), N_("failed"),
+    N_("input.value"), N_("input.best"), N_("input.lowest"), N_("input.estimated_price"), N_("input.low_price_rule"),
+    N_("input.band"), N_("input.panel_mean"),
+    N_("category_totals"), N_("date"), N_("page"), N_("source"),
+)  # fmt: skip
+
+
+def extract_python(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str],
+                   options: Mapping[str, Any]) -> Iterator[tuple[int, str, str, list[str]]]:  # fmt: skip
+    """Babel extraction method for the ids in `t("id", …)` calls (babel.cfg names it).
+
+    Babel's own Python extractor reads tokens: it joins `t("yes" if value else "no", …)` into the id
+    "yesno", and whether it sees a call inside an f-string depends on the Python version. The syntax
+    tree has neither problem; ids built at run time (f-strings, `+`) are skipped, as they must be."""
+    calls = [node for node in ast.walk(ast.parse(fileobj.read()))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in keywords]
+    for node in sorted(calls, key=lambda call: (call.lineno, call.col_offset)):
+        first = node.args[0] if node.args else None
+        for choice in [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]:
+            if isinstance(choice, ast.Constant) and isinstance(choice.value, str):
+                yield choice.lineno, node.func.id, choice.value, []

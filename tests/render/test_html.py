@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bideval.render.i18n import LANGS, MESSAGES
+from bideval.render.i18n import LANGS, messages
 from bideval.load.inputs import load_inputs
 from bideval.engine.pipeline import evaluate
 from bideval.render.html import render_html
@@ -40,10 +40,11 @@ def test_snapshot_of_the_english_report(kr_result):
 
 
 def test_catalogue_has_every_label_in_both_languages():
-    for key, texts in MESSAGES.items():
-        assert sorted(texts) == sorted(LANGS), key
-        assert all(texts[lang].strip() for lang in LANGS), key
-        assert set(re.findall(r"{(\w+)}", texts["ko"])) == set(re.findall(r"{(\w+)}", texts["en"])), key
+    ko, en = (messages(lang) for lang in LANGS)
+    assert sorted(ko) == sorted(en)
+    for key in ko:
+        assert ko[key].strip() and en[key].strip(), key
+        assert set(re.findall(r"{(\w+)}", ko[key])) == set(re.findall(r"{(\w+)}", en[key])), key
 
 
 def test_english_report_has_no_korean_when_the_inputs_give_english(kr_result):
