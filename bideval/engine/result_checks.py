@@ -8,16 +8,17 @@ criterion the rubric section does not have). Each check reads the validated Resu
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
+from bideval.engine.result import Result
 from bideval.errors import Problem
 from bideval.load.strict_yaml import Document, Path_
 from bideval.load.validate import dotted_path
-from bideval.engine.result import Result
 
 Found = Iterator[tuple[Path_, str]]
 
@@ -45,9 +46,9 @@ def _numbers(node: Any, path: Path_ = ()) -> Found:
     if isinstance(node, BaseModel):
         for name, info in type(node).model_fields.items():
             yield from _numbers(getattr(node, name), (*path, info.alias or name))
-    elif isinstance(node, tuple) and hasattr(node, "_fields"):  # a NamedTuple, an object in the file
-        for key, value in zip(node._fields, node):
-            yield from _numbers(value, (*path, key))
+    elif dataclasses.is_dataclass(node):  # a part of a bid's criteria, an object in the file
+        for field in dataclasses.fields(node):
+            yield from _numbers(getattr(node, field.name), (*path, field.name))
     elif isinstance(node, (dict, list, tuple)):
         for key, value in node.items() if isinstance(node, dict) else enumerate(node):
             yield from _numbers(value, (*path, key))

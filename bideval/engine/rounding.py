@@ -27,21 +27,19 @@ def round_to(value: Exact, places: int, mode: str = "half_up") -> Decimal:
     """`value` rounded to `places` decimals.
 
     half_up rounds a half away from zero (사사오입, brief §2: "rounded at the 5th decimal"),
-    half_even to the even neighbour, down drops the rest. Worked in integers: the part dropped
-    is compared with one half exactly."""
+    half_even to the even neighbour, down drops the rest. Worked in integers on the exact
+    ratio numerator ÷ denominator: the part dropped is compared with one half exactly."""
     if isinstance(value, float):  # a float has already lost the exact value
         raise TypeError("round_to takes exact values (Fraction, Decimal, int), not float")
     if mode not in MODES:
         raise ValueError(f"unknown rounding mode {mode!r}")
-    scaled = abs(Fraction(value)) * 10**places
-    whole, rest = divmod(scaled.numerator, scaled.denominator)  # rest ÷ denominator: the part dropped
-    twice, denominator = 2 * rest, scaled.denominator
-    if mode == "half_up" and twice >= denominator:
+    numerator, denominator = value.as_integer_ratio()  # exact, denominator > 0
+    whole, rest = divmod(abs(numerator) * 10**places, denominator)  # rest ÷ denominator: the part dropped
+    if mode == "half_up" and 2 * rest >= denominator:
         whole += 1
-    elif mode == "half_even" and (twice > denominator or (twice == denominator and whole % 2 == 1)):
+    elif mode == "half_even" and (2 * rest > denominator or (2 * rest == denominator and whole % 2 == 1)):
         whole += 1
-    digits = -whole if value < 0 else whole
-    return Decimal(digits).scaleb(-places, EXACT)
+    return Decimal(-whole if numerator < 0 else whole).scaleb(-places, EXACT)
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:

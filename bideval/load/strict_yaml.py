@@ -9,8 +9,9 @@ values ourselves instead of using PyYAML's YAML 1.1 constructors, so that:
 * anchors, aliases, explicit tags and duplicate keys are errors;
 * every problem in the file is reported, not just the first.
 
-JSON files go through the same reader (JSON is, for our purposes, YAML); plain JSON takes
-a fast path (`fast_json`) that reads exactly what this reader would.
+JSON is, for our purposes, YAML. A JSON text is first read with the standard library's parser
+(`json_text.read_json`, some 30× faster on a large score file); it reads only what this reader
+would read to the same values, and leaves every other text, problems included, to this reader.
 
 Locations are not kept while reading: most files have no problem, and a mark for every
 value cost half a gigabyte at 10,000 bids. The first `locate` reads the text again for them.
@@ -22,14 +23,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bideval.errors import Problem
-from bideval.load.fast_json import parse_json
+from bideval.load.json_text import read_json
 from bideval.load.limits import MAX_BYTES, MAX_DECIMAL_EXPONENT, MAX_DEPTH, MAX_INT_DIGITS
 from bideval.load.yaml_errors import unprintable_problem, yaml_problem
 
@@ -133,7 +134,7 @@ class _Refused(Exception):
 class _Composer(yaml.SafeLoader):
     """PyYAML's safe loader, used only to compose nodes, refusing anchors, aliases and tags."""
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+    def compose_node(self, parent, index):
         _refuse_event(self.peek_event())
         return super().compose_node(parent, index)
 
@@ -160,9 +161,15 @@ def read_document(path: Path, display: str) -> tuple[Document | None, list[Probl
 
 
 def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
-    fast = parse_json(text)
-    if fast is not None:
-        return Document(display, fast, text=text), []
+    """Read one file's text: with the JSON parser when it can; else, and to report any problem, as YAML."""
+    data = read_json(text)
+    if data is not None:
+        return Document(display, data, text=text), []
+    return parse_yaml(text, display)
+
+
+def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Problem]]:
+    """Read one file's text as YAML (JSON included), with every problem located."""
     try:
         root = _compose(text)
     except _Refused as exc:  # the pure-Python reader would have refused a bad character first
@@ -281,7 +288,10 @@ def resolve_plain(text: str) -> tuple[Any, str | None]:
     if _NOT_FINITE.fullmatch(text):
         return text, f"'{text}' is not a finite number"
     if _DECIMAL.fullmatch(text):
-        value = Decimal(text)
+        try:
+            value = Decimal(text)
+        except InvalidOperation:  # an exponent beyond what Decimal can hold at all (1e99999999999999999999)
+            return text, f"number {text[:40]} is out of range"
         if abs(value.adjusted()) > MAX_DECIMAL_EXPONENT:  # zero too: 0E-999 is no score
             return text, f"number {text} is out of range"
         return value, None

@@ -12,6 +12,8 @@ from bideval.load.strict_yaml import Document, Path_
 from bideval.model.common import PATTERN_HINTS
 
 M = TypeVar("M", bound=BaseModel)
+# How pydantic names a key the schema does not have: in a model, and in a dataclass.
+UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
 
 
 def validate(doc: Document, model: type[M], schema: str, context: dict | None = None) -> tuple[M | None, list[Problem]]:
@@ -35,7 +37,7 @@ def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
     for error in exc.errors(include_url=False):
         path = _data_path(doc.data, error["loc"])
         kind = error["type"]
-        at_key = kind == "extra_forbidden"
+        at_key = kind in UNKNOWN_KEY
         if error["loc"][-1:] == ("[key]",) and path:  # a dict key itself is invalid: locate the key
             at_key = True
             bad_keys.add(path)  # named in front of the message, so no "got …" after it
@@ -75,7 +77,7 @@ def _message(error: dict, path: Path_) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "missing":
         return f"missing required key '{loc[-1]}'"
-    if kind == "extra_forbidden":
+    if kind in UNKNOWN_KEY:
         return f"unknown key '{loc[-1]}'"
     message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "string_pattern_mismatch":

@@ -47,7 +47,7 @@ def test_a_criterion_score_is_written_as_an_object_with_named_keys() -> None:
 def test_a_criterion_score_with_an_unknown_or_missing_key_is_refused() -> None:
     good = {"id": "plan", "inputs": {}, "ratio": None, "score": "1"}
     assert _Holder.model_validate({"criteria": [good]}).criteria[0].panel is None
-    with pytest.raises(ValueError, match="Extra inputs are not permitted"):
+    with pytest.raises(ValueError, match="Unexpected keyword argument"):
         _Holder.model_validate({"criteria": [{**good, "extra": 1}]})
     with pytest.raises(ValueError, match="score\n  Field required"):
         _Holder.model_validate({"criteria": [{"id": "plan", "inputs": {}, "ratio": None}]})
@@ -58,14 +58,16 @@ def test_a_panel_score_with_an_unknown_key_or_status_is_refused() -> None:
         return {"id": "plan", "inputs": {}, "ratio": None, "score": "1",
                 "panel": {**_detail(scores=scores), "mean": "1", "spread": "0"}}  # fmt: skip
 
-    with pytest.raises(ValueError, match="Extra inputs are not permitted"):
+    with pytest.raises(ValueError, match="Unexpected keyword argument"):
         _Holder.model_validate({"criteria": [criterion([{"evaluator": "e", "score": "1", "status": "kept", "x": 1}])]})
     with pytest.raises(ValueError, match="status"):
         _Holder.model_validate({"criteria": [criterion([{"evaluator": "e", "score": "1", "status": "maybe"}])]})
 
 
 def test_parts_are_frozen() -> None:
-    with pytest.raises(Exception, match="frozen"):
+    from dataclasses import FrozenInstanceError
+
+    with pytest.raises(FrozenInstanceError):
         SCORES[0].score = Decimal(0)  # type: ignore[misc]
 
 

@@ -219,7 +219,7 @@ CASES = [
         (Edit(GAON, "price: 266640000000\n", "price: 266640000000\nprice: 999\n"),),
         (
             Expect(GAON, "price: 999", ("duplicate key 'price'", "first given on line {line:price: 266640000000}"),
-                   column_at="price"),  # fmt: skip
+                   column_at="price"),
         ),
     ),
     Case(
@@ -252,7 +252,7 @@ CASES = [
         "score-file-in-bids-folder",
         (Edit(f"{BIDS}/ev-08.yaml", None, EV01_TEXT),),
         (Expect(f"{BIDS}/ev-08.yaml", "schema:", ("bideval/bid/v1", "bideval/scores/v1"),
-                column_at="bideval/scores/v1"),),  # fmt: skip
+                column_at="bideval/scores/v1"),),
     ),
     Case(
         "json-bid-negative-price",
@@ -510,14 +510,14 @@ def names(file: str, display: str) -> bool:
     return display.replace("\\", "/").endswith("/" + file)
 
 
-def run(folder: Path):  # noqa: ANN201
+def run(folder: Path):
     runner = CliRunner()
     out = folder / "out"
     result = runner.invoke(app, ["evaluate", str(folder / RUBRIC), str(folder / BIDS), "--out", str(out)])
     return result, out
 
 
-def assert_failed_cleanly(result, out: Path) -> None:  # noqa: ANN001
+def assert_failed_cleanly(result, out: Path) -> None:
     crash = result.exception if not isinstance(result.exception, SystemExit) else None
     assert crash is None, f"the CLI crashed: {crash!r}\n{result.output}"
     assert "Traceback" not in result.output
@@ -551,7 +551,7 @@ def test_bad_input_is_located(case: Case, sample_copy: Path) -> None:
     errors = reported(result.stderr)
     assert errors, f"no `error: file:line:column:` line on stderr:\n{result.output}"
     every = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-    assert re.search(rf"^{len(every)} problem\(s\); nothing was written\.$", result.stderr, re.M), result.stderr
+    assert re.search(rf"^{len(every)} problem\(s\); nothing was written\.$", result.stderr, re.MULTILINE), result.stderr
     listing = "\n".join(every)
     matched: set[str] = set()
     for expect in case.expect:

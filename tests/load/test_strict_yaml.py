@@ -25,11 +25,11 @@ def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
     return line, column
 
 
-def parse(text: str):  # noqa: ANN201
+def parse(text: str):
     return parse_text(text, "in.yaml")
 
 
-def only_problem(text: str):  # noqa: ANN201
+def only_problem(text: str):
     _, problems = parse(text)
     assert len(problems) == 1, [str(p) for p in problems]
     (problem,) = problems
@@ -37,7 +37,7 @@ def only_problem(text: str):  # noqa: ANN201
     return problem
 
 
-def walk(value):  # noqa: ANN001, ANN201
+def walk(value):
     yield value
     if isinstance(value, dict):
         for key, item in value.items():
@@ -443,3 +443,9 @@ def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     assert len(problems) == 1
     assert problems[0].file == "nope.yaml"
     assert "cannot read" in problems[0].message
+
+
+def test_an_exponent_beyond_what_decimal_holds_is_out_of_range() -> None:
+    """Decimal itself refuses 1e99999999999999999999 (InvalidOperation): a located problem, not a traceback."""
+    doc, problems = parse_text("schema: x\npower_mw: 1e99999999999999999999\n", "bid.yaml")
+    assert [str(p) for p in problems] == ["bid.yaml:2:11: number 1e99999999999999999999 is out of range"]
