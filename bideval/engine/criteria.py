@@ -14,7 +14,7 @@ from fractions import Fraction
 from bideval.engine.methods import REGISTRY, MethodError, Peers, Share
 from bideval.engine.panel import aggregate
 from bideval.engine.result import CriterionScore, PanelDetail
-from bideval.engine.rounding import EXACT, exact_sum, round_to
+from bideval.engine.rounding import EXACT, exact_sum, round_quotient, round_to
 from bideval.model.bid import Bid
 from bideval.model.fields import METRICS, field_value
 from bideval.model.rubric import Criterion, Rubric
@@ -40,12 +40,17 @@ def score_bids(
 ) -> tuple[dict[str, list[CriterionScore]], list[Unscorable]]:
     """Each bid's criterion scores, every node in rubric order (bidder id → scores), or what
     cannot be scored. `bids` are the bids that passed the gates."""
-    leaves: dict[str, dict[str, CriterionScore]] = {}  # leaf id → bidder id → score
+    leaves: dict[str, dict[str, CriterionScore]] = {leaf.id: {} for leaf in rubric.judged()}  # leaf → bidder → score
+    judged = rubric.judged()
+    for bid in bids:
+        seated = [sheet for sheet in panel if bid.bidder.id not in sheet.evaluator.conflicts]
+        conflicted = [sheet.evaluator.id for sheet in panel if bid.bidder.id in sheet.evaluator.conflicts]
+        for leaf in judged:
+            given = {sheet.evaluator.id: sheet.scores[bid.bidder.id][leaf.id] for sheet in seated}
+            leaves[leaf.id][bid.bidder.id] = score_judged(rubric, leaf, given, conflicted)
     unscorable: list[Unscorable] = []
     for leaf in rubric.leaves():
-        if leaf.method == "judged":
-            leaves[leaf.id] = {bid.bidder.id: score_judged(rubric, leaf, bid.bidder.id, panel) for bid in bids}
-        else:
+        if leaf.method != "judged":
             leaves[leaf.id], problems = score_computed(rubric, leaf, bids, metrics)
             unscorable += problems
     if unscorable:
@@ -67,7 +72,7 @@ def _add_node(rubric: Rubric, node: Criterion, leaves: dict[str, CriterionScore]
     for child in node.children or ():
         _add_node(rubric, child, leaves, into)
     total = exact_sum(into[child.id].score for child in node.children or ())
-    ratio = round_to(Fraction(total) / Fraction(node.points), rubric.rounding.metric_places, rubric.rounding.mode)
+    ratio = round_quotient(total, node.points, rubric.rounding.metric_places, rubric.rounding.mode)
     into[node.id] = CriterionScore(id=node.id, inputs={}, ratio=ratio, score=total, meets_minimum=meets_minimum(node, total))
 
 
@@ -109,21 +114,19 @@ def _origin(source: str) -> tuple:
     return tuple(source.split("."))
 
 
-def score_judged(rubric: Rubric, leaf: Criterion, bidder: str, panel: list[Scores]) -> CriterionScore:
-    """A judged leaf: the panel's trimmed mean, as a percentage of the points (`scale: percent`,
-    the default: points × mean ÷ 100) or in points (`scale: points`: the mean is the score)."""
+def score_judged(rubric: Rubric, leaf: Criterion, given: dict[str, Decimal], conflicted: list[str]) -> CriterionScore:
+    """A judged leaf of one bid, from the scores `given` by the evaluators seated (evaluator id →
+    score): the panel's trimmed mean, as a percentage of the points (`scale: percent`, the
+    default: points × mean ÷ 100) or in points (`scale: points`: the mean is the score)."""
     rounding, scale = rubric.rounding, leaf.scale or "percent"
-    seated = [sheet for sheet in panel if bidder not in sheet.evaluator.conflicts]
-    conflicted = [sheet.evaluator.id for sheet in panel if bidder in sheet.evaluator.conflicts]
-    outcome = aggregate({sheet.evaluator.id: sheet.scores[bidder][leaf.id] for sheet in seated}, conflicted,
-                        rubric.panel, rounding.places, rounding.mode)  # fmt: skip
-    mean, points = Fraction(outcome.mean), Fraction(leaf.points)
+    outcome = aggregate(given, conflicted, rubric.panel, rounding.places, rounding.mode)
+    mean = outcome.mean
     if scale == "percent":
-        earned = round_to(points * mean / 100, rounding.places, rounding.mode)
-        ratio = round_to(mean / 100, rounding.metric_places, rounding.mode)
+        earned = round_quotient(EXACT.multiply(leaf.points, mean), 100, rounding.places, rounding.mode)
+        ratio = round_quotient(mean, 100, rounding.metric_places, rounding.mode)
     else:
-        earned = outcome.mean
-        ratio = round_to(mean / points, rounding.metric_places, rounding.mode)
+        earned = mean
+        ratio = round_quotient(mean, leaf.points, rounding.metric_places, rounding.mode)
     detail = PanelDetail(scale=scale, trimmed=outcome.trimmed, mean=outcome.mean, spread=outcome.spread,
                          scores=list(outcome.entries))  # fmt: skip
     return CriterionScore(id=leaf.id, inputs={"panel_mean": outcome.mean}, ratio=ratio, score=earned, panel=detail,

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from bideval.engine.result import PanelScore
-from bideval.engine.rounding import EXACT, exact_sum, plain, round_to
+from bideval.engine.rounding import EXACT, exact_sum, plain, round_quotient
 from bideval.model.rubric import Panel
 
 
@@ -38,7 +37,7 @@ def aggregate(scores: dict[str, Decimal], conflicted: list[str], rule: Panel, pl
     trimmed = len(given) >= rule.when_at_least and len(given) > rule.drop_highest + rule.drop_lowest
     dropped = _dropped(given, rule.drop_highest, rule.drop_lowest) if trimmed else {}
     kept = [score for position, score in enumerate(given) if position not in dropped]
-    mean = round_to(Fraction(exact_sum(kept)) / len(kept), places, mode)
+    mean = round_quotient(exact_sum(kept), len(kept), places, mode)
     entries = [PanelScore(evaluator=evaluator, score=_recorded(score), status=dropped.get(position, "kept"))
                for position, (evaluator, score) in enumerate(zip(ids, given))]  # fmt: skip
     entries += [PanelScore(evaluator=evaluator, score=None, status="conflict") for evaluator in conflicted]

@@ -6,13 +6,13 @@ are written as strings, so `Result.model_validate_json(text, context=READ_BACK)`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
-from pydantic.dataclasses import dataclass
 
 from bideval.model.common import Label
 
@@ -95,24 +95,29 @@ class GateCheck(Frozen):
     passed: bool
 
 
-# The three parts below are made for every criterion of every bid, and every evaluator's score
-# of each (a million at 10,000 bids): frozen pydantic dataclasses with slots, validated like the
-# models when made and when read back, at a seventh of a model's memory each.
+# The three parts below are made for every criterion of every bid, and for every evaluator's
+# score of each (a million at 10,000 bids): frozen dataclasses with slots, at a seventh of a
+# model's memory each. The engine makes them from values it typed itself; a results.json read
+# back is validated into them like the models (PART: no key but their own).
 PART = ConfigDict(extra="forbid")
 
 
-@dataclass(frozen=True, slots=True, config=PART)
+@dataclasses.dataclass(frozen=True, slots=True)
 class PanelScore:
     """One evaluator's score of one criterion of one bid."""
+
+    __pydantic_config__ = PART
 
     evaluator: str
     score: Decimal | None  # None for a conflicted evaluator
     status: Literal["kept", "dropped_high", "dropped_low", "conflict"]
 
 
-@dataclass(frozen=True, slots=True, config=PART)
+@dataclasses.dataclass(frozen=True, slots=True)
 class PanelDetail:
     """How the panel scored one criterion of one bid."""
+
+    __pydantic_config__ = PART
 
     scale: Literal["percent", "points"]
     trimmed: bool
@@ -121,9 +126,11 @@ class PanelDetail:
     scores: list[PanelScore]  # sorted by evaluator id
 
 
-@dataclass(frozen=True, slots=True, config=PART)
+@dataclasses.dataclass(frozen=True, slots=True)
 class CriterionScore:
     """One criterion of one bid with its working."""
+
+    __pydantic_config__ = PART
 
     id: str
     inputs: dict[str, Scalar]  # the working: value, best, lowest, …

@@ -24,16 +24,23 @@ Exact = Fraction | Decimal | int
 
 
 def round_to(value: Exact, places: int, mode: str = "half_up") -> Decimal:
-    """`value` rounded to `places` decimals.
+    """`value` rounded to `places` decimals (see `round_quotient`)."""
+    return round_quotient(value, 1, places, mode)
+
+
+def round_quotient(dividend: Exact, divisor: Exact, places: int, mode: str = "half_up") -> Decimal:
+    """dividend ÷ divisor (divisor > 0), exact, rounded once to `places` decimals.
 
     half_up rounds a half away from zero (사사오입, brief §2: "rounded at the 5th decimal"),
-    half_even to the even neighbour, down drops the rest. Worked in integers on the exact
-    ratio numerator ÷ denominator: the part dropped is compared with one half exactly."""
-    if isinstance(value, float):  # a float has already lost the exact value
+    half_even to the even neighbour, down drops the rest. Worked in integers: the quotient is
+    numerator ÷ denominator, and the part dropped is compared with one half exactly."""
+    if isinstance(dividend, float) or isinstance(divisor, float):  # a float has already lost the exact value
         raise TypeError("round_to takes exact values (Fraction, Decimal, int), not float")
     if mode not in MODES:
         raise ValueError(f"unknown rounding mode {mode!r}")
-    numerator, denominator = value.as_integer_ratio()  # exact, denominator > 0
+    top, bottom = dividend.as_integer_ratio()  # exact, bottom > 0
+    per, over = divisor.as_integer_ratio()
+    numerator, denominator = top * over, bottom * per
     whole, rest = divmod(abs(numerator) * 10**places, denominator)  # rest ÷ denominator: the part dropped
     if mode == "half_up" and 2 * rest >= denominator:
         whole += 1
