@@ -142,12 +142,12 @@ def test_usage_errors_exit_2(args, tmp_path):
 
 
 def test_help_imports_no_heavy_renderers():
-    """DESIGN §5: `bideval --help` must not import WeasyPrint or openpyxl (nor pydantic, nor cryptography)."""
+    """DESIGN §5: `bideval --help` must not import WeasyPrint or openpyxl (nor pydantic, cryptography, Babel)."""
     code = (
         "import sys\n"
         "from bideval.cli import app\n"
         "try:\n    app(['--help'], prog_name='bideval')\nexcept SystemExit:\n    pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'weasyprint', 'openpyxl', 'pydantic', 'cryptography'}))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'weasyprint', 'openpyxl', 'pydantic', 'cryptography', 'babel'}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
