@@ -736,7 +736,7 @@ def _check_imported(placed: Placed, evaluator: str) -> None:
 KNOWN_BUGS: dict[str, str] = {}  # case id -> reason; see docs/hostile-inputs.md
 
 
-def _param(case: dict):  # noqa: ANN202
+def _param(case: dict):
     reason = KNOWN_BUGS.get(_case_id(case))
     marks = [pytest.mark.xfail(reason=f"known bug: {reason}", strict=True)] if reason else []
     return pytest.param(case, id=_case_id(case), marks=marks)

@@ -30,7 +30,7 @@ from tests.frozen.programmes import SEEDS, generated, write
 FROZEN = Path(__file__).resolve().parent / "frozen" / "numbers.json"
 
 
-def _evaluate(rubric: Path, bids: Path):  # noqa: ANN202
+def _evaluate(rubric: Path, bids: Path):
     from bideval.engine.pipeline import evaluate
     from bideval.load.inputs import load_inputs
     from bideval.render.json import render_json
@@ -39,7 +39,7 @@ def _evaluate(rubric: Path, bids: Path):  # noqa: ANN202
     return result, render_json(result)
 
 
-def summary(result, written: bytes, *, shape: bool) -> dict:  # noqa: ANN001
+def summary(result, written: bytes, *, shape: bool) -> dict:
     """What must not change: every number and decision of the evaluation."""
     bids = []
     for bid in result.bids:

@@ -22,11 +22,11 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from bideval.engine.pipeline import evaluate
+from bideval.engine.result import Result
 from bideval.errors import InputError
 from bideval.load.inputs import load_inputs
-from bideval.engine.pipeline import evaluate
 from bideval.render.json import render_json
-from bideval.engine.result import Result
 
 SETTINGS = settings(
     max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from bideval.model.rubric import Award
 from bideval.engine.rank import Candidate, Decision, decide, rank
 from bideval.engine.result import Result
+from bideval.model.rubric import Award
 
 
 @dataclass(frozen=True)

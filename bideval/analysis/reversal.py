@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bideval.load.inputs import Inputs
-from bideval.engine.pipeline import evaluate
 from bideval.engine.methods import REGISTRY
+from bideval.engine.pipeline import evaluate
+from bideval.load.inputs import Inputs
 
 CLONE_PRICE_FACTOR = 11, 10  # the clone asks 10 % more for the same offer
 

@@ -47,7 +47,7 @@ def apply(inputs: Inputs, overrides: list[Override]) -> Inputs:
     return inputs
 
 
-def _value(override: Override):  # noqa: ANN202 - any scalar the YAML rules allow
+def _value(override: Override):
     value, message = resolve_plain(override.value)
     if message:
         raise InputError([Problem(f"--{override.kind} {override.target}", 0, 0, message)])

@@ -19,9 +19,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bideval import __version__
+from bideval.audit.zipfiles import beyond_limits
 from bideval.errors import InputError, Problem
 from bideval.load.inputs import BUILTIN_NAME, Inputs
-from bideval.audit.zipfiles import beyond_limits
 from bideval.render.reproducible_zip import deterministic_zip
 
 ARCHIVE_SCHEMA = "bideval/archive/v1"

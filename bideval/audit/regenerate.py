@@ -9,9 +9,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bideval.errors import InputError
 from bideval.audit.verdicts import summary_table
 from bideval.audit.verify import Verdict, verify_archive
+from bideval.errors import InputError
 
 
 def regenerate_one(archive: Path, folder: Path) -> tuple[Verdict | None, str]:

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from bideval.audit.archive import MANIFEST, SIGNATURE, canonical_json
-from bideval.errors import InputError, Problem
 from bideval.audit.zipfiles import read_members
+from bideval.errors import InputError, Problem
 from bideval.render.reproducible_zip import deterministic_zip
 
 SIGNATURE_SCHEMA = "bideval/signature/v1"
@@ -119,7 +119,7 @@ def _load_public(path: Path) -> Ed25519PublicKey:
     return _check_type(path, key, private=False)
 
 
-def _check_type(path: Path, key: object, *, private: bool):  # noqa: ANN202 - one of two key types
+def _check_type(path: Path, key: object, *, private: bool):
     wanted = Ed25519PrivateKey if private else Ed25519PublicKey
     if not isinstance(key, wanted):
         raise InputError([Problem(str(path), 0, 0, "not an Ed25519 key (use `bideval keygen`)")])

@@ -6,8 +6,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bideval.render.terminal import visible
 from bideval.audit.verify import Verdict
+from bideval.render.terminal import visible
 
 STYLE = {"identical": "green", "differs": "red", "missing": "red", "unexpected": "yellow"}
 

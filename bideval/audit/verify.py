@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bideval import __version__
 from bideval.audit.archive import ARCHIVE_SCHEMA, MANIFEST, OUTPUT_NAMES, SIGNATURE, library_versions, read_run, sha256
-from bideval.errors import InputError, Problem
 from bideval.audit.zipfiles import read_members, unpack
+from bideval.errors import InputError, Problem
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,9 @@ def _version_notes(manifest: dict) -> list[str]:
 
 def _regenerate(members: dict[str, bytes], where: str, keep: Path | None) -> list[Check]:
     from bideval.analysis.run import analyze
+    from bideval.engine.pipeline import evaluate
     from bideval.load.inputs import load_inputs
     from bideval.render.output import render
-    from bideval.engine.pipeline import evaluate
 
     try:
         run = read_run(members, where)

@@ -63,7 +63,7 @@ def fail(problems: list) -> NoReturn:
     raise typer.Exit(1)
 
 
-def make_console():  # noqa: ANN202
+def make_console():
     """Standard output; wide enough for the tables when it is a pipe or a file, not a terminal."""
     from rich.console import Console
 
@@ -71,10 +71,10 @@ def make_console():  # noqa: ANN202
     return console if console.is_terminal else Console(highlight=False, emoji=False, width=120)
 
 
-def load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None):  # noqa: ANN202
+def load_and_evaluate(rubric: Path, bids_dir: Path | None, catalog: Path | None):
+    from bideval.engine.pipeline import evaluate
     from bideval.errors import InputError
     from bideval.load.inputs import load_inputs
-    from bideval.engine.pipeline import evaluate
 
     try:
         inputs = load_inputs(rubric, bids_dir, catalog)

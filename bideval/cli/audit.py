@@ -9,6 +9,7 @@ import typer
 
 from bideval.cli.app import app, fail, make_console, write_archive
 
+
 @app.command("archive")
 def archive_command(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="A folder written by `bideval evaluate`.")],
@@ -25,9 +26,9 @@ def verify_command(
     pubkey: Annotated[Path | None, typer.Option("--pubkey", help="Public key to check the signature.")] = None,
 ) -> None:
     """Check an archive's hashes (and signature), re-run it, compare every output byte for byte."""
-    from bideval.errors import InputError
     from bideval.audit.verdicts import render_verdict
     from bideval.audit.verify import verify_archive
+    from bideval.errors import InputError
 
     try:
         verdict = verify_archive(archive, pubkey)
@@ -74,9 +75,9 @@ def keygen_command(
 
     The private key is encrypted with a passphrase, taken from $BIDEVAL_KEY_PASSPHRASE if set,
     otherwise asked twice on the terminal."""
+    from bideval.audit.signing import keygen
     from bideval.errors import Problem
     from bideval.render.output import write_atomic
-    from bideval.audit.signing import keygen
 
     private, public = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
     existing = [p for p in (private, public) if p.exists()]
@@ -104,9 +105,9 @@ def sign_command(
     """Add an Ed25519 signature over the archive's manifest (signature.json).
 
     An encrypted key's passphrase is taken from $BIDEVAL_KEY_PASSPHRASE if set, otherwise asked."""
+    from bideval.audit.signing import sign_archive
     from bideval.errors import InputError
     from bideval.render.output import write_atomic
-    from bideval.audit.signing import sign_archive
 
     try:
         payload = sign_archive(archive, key, lambda: _passphrase(f"Passphrase for {key}", confirm=False))

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from bideval.cli.app import (
-    BidsArg, CatalogOpt, LangOpt, RubricArg, app, check_lang, fail, load_and_evaluate, make_console, parse_formats,
+    BidsArg,
+    CatalogOpt,
+    LangOpt,
+    RubricArg,
+    app,
+    check_lang,
+    fail,
+    load_and_evaluate,
+    make_console,
+    parse_formats,
     write_archive,
 )  # fmt: skip
 
@@ -35,8 +44,8 @@ def evaluate_command(
     check_lang(lang)
     chosen = parse_formats(formats)
     from bideval.audit.archive import evaluated_files
-    from bideval.render.output import too_many_bids, write_outputs
     from bideval.render.console import render_console
+    from bideval.render.output import too_many_bids, write_outputs
 
     inputs, result = load_and_evaluate(rubric, bids_dir, catalog)
     oversized = too_many_bids(result, chosen, str(bids_dir))
@@ -73,7 +82,7 @@ def validate_command(
     catalog: CatalogOpt = None,
 ) -> None:
     """Check RUBRIC (and the bids and scores in BIDS_DIR) without writing anything."""
-    inputs, result = load_and_evaluate(rubric, bids_dir, catalog)
+    inputs, _ = load_and_evaluate(rubric, bids_dir, catalog)
     summary = f"OK: rubric {inputs.rubric.id} ({inputs.rubric.total_points} points)"
     if bids_dir is not None:
         summary += f", {len(inputs.bids)} bid(s), {len(inputs.panel)} evaluator(s)"
@@ -106,8 +115,8 @@ def scorecard_command(
 
 def _render_from_results(results: Path, out: Path | None, fmt: str, lang: str, force: bool) -> None:
     check_lang(lang)
-    from bideval.errors import InputError, Problem
     from bideval.engine.result_file import load_results
+    from bideval.errors import InputError, Problem
     from bideval.render.output import FORMATS, render, too_many_bids, write_atomic
 
     try:

@@ -37,7 +37,7 @@ def catalog_command(
     render_catalog(inputs_catalog, make_console(), precision)
 
 
-def _load_catalog(path: Path | None):  # noqa: ANN202
+def _load_catalog(path: Path | None):
     from bideval.errors import InputError
     from bideval.load.inputs import load_catalog
 

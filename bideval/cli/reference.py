@@ -27,7 +27,7 @@ def reference() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _describe(param) -> str:  # noqa: ANN001 - a click parameter (typer vendors click)
+def _describe(param) -> str:
     option = param.param_type_name == "option"
     names = ", ".join(f"`{o}`" for o in param.opts) if option else f"`{param.metavar or param.name.upper()}`"
     text = getattr(param, "help", None) or ""

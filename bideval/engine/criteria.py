@@ -40,14 +40,7 @@ def score_bids(
 ) -> tuple[dict[str, list[CriterionScore]], list[Unscorable]]:
     """Each bid's criterion scores, every node in rubric order (bidder id → scores), or what
     cannot be scored. `bids` are the bids that passed the gates."""
-    leaves: dict[str, dict[str, CriterionScore]] = {leaf.id: {} for leaf in rubric.judged()}  # leaf → bidder → score
-    judged = rubric.judged()
-    for bid in bids:
-        seated = [sheet for sheet in panel if bid.bidder.id not in sheet.evaluator.conflicts]
-        conflicted = [sheet.evaluator.id for sheet in panel if bid.bidder.id in sheet.evaluator.conflicts]
-        for leaf in judged:
-            given = {sheet.evaluator.id: sheet.scores[bid.bidder.id][leaf.id] for sheet in seated}
-            leaves[leaf.id][bid.bidder.id] = score_judged(rubric, leaf, given, conflicted)
+    leaves = _judged_leaves(rubric, bids, panel)  # leaf id → bidder id → score
     unscorable: list[Unscorable] = []
     for leaf in rubric.leaves():
         if leaf.method != "judged":
@@ -62,6 +55,21 @@ def score_bids(
             _add_node(rubric, top, {leaf: column[bid.bidder.id] for leaf, column in leaves.items()}, by_node)
         scores[bid.bidder.id] = [by_node[node.id] for node in rubric.nodes()]
     return scores, []
+
+
+def _judged_leaves(rubric: Rubric, bids: list[Bid], panel: list[Scores]) -> dict[str, dict[str, CriterionScore]]:
+    """Every judged leaf's score of every bid (leaf id → bidder id → score). A bid is scored by the
+    evaluators without a conflict with it (brief §2: 제척·기피·회피)."""
+    judged = rubric.judged()
+    leaves: dict[str, dict[str, CriterionScore]] = {leaf.id: {} for leaf in judged}
+    for bid in bids:
+        bidder = bid.bidder.id
+        seated = [sheet for sheet in panel if bidder not in sheet.evaluator.conflicts]
+        conflicted = [sheet.evaluator.id for sheet in panel if bidder in sheet.evaluator.conflicts]
+        for leaf in judged:
+            given = {sheet.evaluator.id: sheet.scores[bidder][leaf.id] for sheet in seated}
+            leaves[leaf.id][bidder] = score_judged(rubric, leaf, given, conflicted)
+    return leaves
 
 
 def _add_node(rubric: Rubric, node: Criterion, leaves: dict[str, CriterionScore], into: dict[str, CriterionScore]) -> None:

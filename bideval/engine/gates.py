@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bideval.model.fields import field_value
-from bideval.model.bid import Bid
-from bideval.model.rubric import Gate
 from bideval.engine.result import GateCheck
+from bideval.model.bid import Bid
+from bideval.model.fields import field_value
+from bideval.model.rubric import Gate
 
 
 def passes(op: str, actual: Any, value: Any) -> bool:

@@ -8,15 +8,14 @@ A metric a bid cannot define (no clusters, no figure at the precision) is None.
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
-from fractions import Fraction
+from decimal import Decimal
 
-from bideval.engine.rounding import plain, round_to
-from bideval.model.fields import METRICS
+from bideval.engine.result import ClusterWorking
+from bideval.engine.rounding import EXACT, exact_sum, plain, round_quotient
 from bideval.model.bid import Bid, Cluster
 from bideval.model.catalog import Catalog
+from bideval.model.fields import METRICS
 from bideval.model.rubric import Rubric
-from bideval.engine.result import ClusterWorking
 
 Metrics = dict[str, Decimal | None]
 
@@ -25,9 +24,7 @@ def compute_metrics(bid: Bid, rubric: Rubric, catalog: Catalog) -> Metrics:
     places, mode = rubric.rounding.metric_places, rubric.rounding.mode
 
     def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
-        if not denominator:
-            return None
-        return round_to(Fraction(numerator) / Fraction(denominator), places, mode)
+        return round_quotient(numerator, denominator, places, mode) if denominator else None
 
     metrics: Metrics = dict.fromkeys(METRICS)
     deadline, start = rubric.service_deadline, bid.schedule.service_start
@@ -54,13 +51,12 @@ def compute_metrics(bid: Bid, rubric: Rubric, catalog: Catalog) -> Metrics:
     entries = [catalog.gpus.get(c.gpu) for c in clusters]
     if all(entries):
         watts = sum(c.nodes * c.gpus_per_node * e.tdp_w for c, e in zip(clusters, entries))  # type: ignore[union-attr]
-        with localcontext(prec=80):  # counts can be 19 digits each: keep the product exact
-            metrics["estimated_it_power_mw"] = plain(Decimal(watts).scaleb(-6))
+        metrics["estimated_it_power_mw"] = plain(Decimal(watts).scaleb(-6, EXACT))
     working = cluster_working(bid, rubric, catalog)
     if any(w.pflops is None for w in working):
         return metrics
-    total_pf = plain(sum((w.pflops for w in working), Decimal(0)))  # type: ignore[misc]
-    public_pf = plain(sum((w.pflops for w in working if w.use == "public"), Decimal(0)))  # type: ignore[misc]
+    total_pf = plain(exact_sum(w.pflops for w in working))  # type: ignore[misc]
+    public_pf = plain(exact_sum(w.pflops for w in working if w.use == "public"))  # type: ignore[misc]
     metrics.update(
         total_pflops=total_pf,
         price_per_pflops=ratio(bid.price, total_pf),
@@ -78,8 +74,7 @@ def cluster_working(bid: Bid, rubric: Rubric, catalog: Catalog) -> list[ClusterW
         gpu = catalog.gpus.get(c.gpu)
         tflops = getattr(gpu.tflops, rubric.compute.precision) if gpu and rubric.compute else None
         gpus = c.nodes * c.gpus_per_node
-        with localcontext(prec=80):  # inputs are bounded (see strict_yaml), so this is exact
-            pflops = plain((gpus * tflops).scaleb(-3)) if tflops is not None else None
+        pflops = plain(EXACT.multiply(gpus, tflops).scaleb(-3, EXACT)) if tflops is not None else None
         rows.append(ClusterWorking(id=c.id, gpu=c.gpu, gpus=gpus, use=c.use, cooling=c.cooling, tflops=tflops,
                                    pflops=pflops))  # fmt: skip
     return rows

@@ -16,7 +16,15 @@ from bideval.engine.metrics import cluster_working, compute_metrics
 from bideval.engine.panel import extremes
 from bideval.engine.rank import Candidate, Decision, Placed, decide, rank
 from bideval.engine.result import (
-    BidResult, CriterionInfo, Evaluator, InputFile, Outcome, Reason, Result, ResultWarning, RubricInfo,
+    BidResult,
+    CriterionInfo,
+    Evaluator,
+    InputFile,
+    Outcome,
+    Reason,
+    Result,
+    ResultWarning,
+    RubricInfo,
 )  # fmt: skip
 from bideval.engine.rounding import EXACT
 from bideval.engine.standing import Standing, ranking_keys, standing_of

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import attrgetter
 from typing import NamedTuple
 
 from bideval.model.rubric import Award
 
 
-class Candidate(NamedTuple):  # tuples: ranking makes one of each per bid, and Monte Carlo ranks often
+class Candidate(NamedTuple):
+    """A bid to rank: an eligible bid, or a bid under changed weights in the analysis."""
+
     bidder: str
     price: int
     keys: tuple[Decimal, ...]  # total first, then each tie-break value
@@ -39,7 +40,8 @@ class Decision:
 def rank(candidates: list[Candidate]) -> list[Placed]:
     # Higher keys first and, among equal keys, by bidder id: sorting by id first, then by keys
     # (a stable sort, even reversed), keeps the ids in order among equal keys.
-    ordered = sorted(sorted(candidates, key=_BIDDER), key=_KEYS, reverse=True)
+    by_bidder = sorted(candidates, key=lambda c: c.bidder)
+    ordered = sorted(by_bidder, key=lambda c: c.keys, reverse=True)
     # How many keys it takes to tell each candidate from the next: all of them when equal.
     gaps = [_first_difference(a, b) for a, b in zip(ordered, ordered[1:])]
     placed: list[Placed] = []
@@ -50,9 +52,6 @@ def rank(candidates: list[Candidate]) -> list[Placed]:
         tied = same_as_previous or after == len(cand.keys)
         placed.append(Placed(cand.bidder, position, cand.price, max(before, after), tied))
     return placed
-
-
-_BIDDER, _KEYS = attrgetter("bidder"), attrgetter("keys")
 
 
 def _first_difference(a: Candidate, b: Candidate) -> int:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bideval.errors import InputError
+from bideval.engine.result import READ_BACK, RESULTS_SCHEMA, Result
 from bideval.engine.result_checks import check_result
+from bideval.errors import InputError
 from bideval.load.strict_yaml import read_document
 from bideval.load.validate import validate
-from bideval.engine.result import READ_BACK, RESULTS_SCHEMA, Result
 
 
 def load_results(path: Path) -> Result:

@@ -42,9 +42,7 @@ def round_quotient(dividend: Exact, divisor: Exact, places: int, mode: str = "ha
     per, over = divisor.as_integer_ratio()
     numerator, denominator = top * over, bottom * per
     whole, rest = divmod(abs(numerator) * 10**places, denominator)  # rest ÷ denominator: the part dropped
-    if mode == "half_up" and 2 * rest >= denominator:
-        whole += 1
-    elif mode == "half_even" and (2 * rest > denominator or (2 * rest == denominator and whole % 2 == 1)):
+    if mode == "half_up" and 2 * rest >= denominator or mode == "half_even" and (2 * rest > denominator or (2 * rest == denominator and whole % 2 == 1)):
         whole += 1
     return Decimal(-whole if numerator < 0 else whole).scaleb(-places, EXACT)
 

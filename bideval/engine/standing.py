@@ -50,7 +50,7 @@ def standing_of(rubric: Rubric, price: int, gates: list[GateCheck], criteria: li
     return Standing(status, reasons, scores, categories, technical, within_budget, exact_sum(categories.values()))
 
 
-def minimum(node) -> Decimal:  # noqa: ANN001 - a Criterion with a min_ratio
+def minimum(node) -> Decimal:
     """A category minimum: points × min_ratio."""
     return EXACT.multiply(node.points, node.min_ratio)
 

@@ -8,10 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 from bideval.errors import Problem
-from bideval.model.fields import METRICS, NEEDS_DEADLINE, NEEDS_PRECISION, bid_paths, field_kind
 from bideval.load.strict_yaml import Document
 from bideval.model.bid import Bid
 from bideval.model.catalog import Catalog
+from bideval.model.fields import METRICS, NEEDS_DEADLINE, NEEDS_PRECISION, bid_paths, field_kind
 from bideval.model.rubric import Criterion, Gate, Rubric
 from bideval.model.scores import Scores
 

@@ -14,7 +14,18 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from bideval.model.catalog import Precision
-from bideval.model.common import CURRENCY_PATTERN, Day, LabelIn, Money, Number, PositiveNumber, Share, Slug, Strict, Text
+from bideval.model.common import (
+    CURRENCY_PATTERN,
+    Day,
+    LabelIn,
+    Money,
+    Number,
+    PositiveNumber,
+    Share,
+    Slug,
+    Strict,
+    Text,
+)
 
 RUBRIC_SCHEMA = "bideval/rubric/v1"
 

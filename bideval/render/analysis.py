@@ -18,7 +18,7 @@ def render_analysis(analysis: Analysis, console: Console, lang: str = "ko") -> N
     names = {b.bidder_id: visible(b.name.text(lang)) for b in result.bids}
     labels = {c.id: visible(c.label.text(lang)) for c in result.rubric.criteria}
 
-    def who(ids) -> str:  # noqa: ANN001
+    def who(ids) -> str:
         return ", ".join(names.get(i, visible(i)) for i in ids) or "–"
 
     if analysis.overrides:
@@ -37,7 +37,7 @@ def render_analysis(analysis: Analysis, console: Console, lang: str = "ko") -> N
     console.print(_panel(analysis, labels, names))
 
 
-def _flips(analysis: Analysis, labels: dict, who) -> Table:  # noqa: ANN001
+def _flips(analysis: Analysis, labels: dict, who) -> Table:
     table = Table(title="Weight sensitivity: smallest shift of points that changes the decision "
                   "(the rest rescaled, total kept)", title_justify="left")  # fmt: skip
     for column in ("criterion", "points", "flip at", "share of node", "then first", "then selected"):
@@ -64,7 +64,7 @@ def _percent(share: Fraction | None, direction: int) -> str:
     return f"{float(share):+.2%}" if share else ("+0%" if direction > 0 else "-0%")
 
 
-def _sweeps(analysis: Analysis, labels: dict, who) -> Table:  # noqa: ANN001
+def _sweeps(analysis: Analysis, labels: dict, who) -> Table:
     table = Table(title="One at a time: each criterion's points changed, the rest rescaled", title_justify="left")
     table.add_column("criterion")
     table.add_column("change", justify="right")
@@ -74,7 +74,7 @@ def _sweeps(analysis: Analysis, labels: dict, who) -> Table:  # noqa: ANN001
     return table
 
 
-def _reversals(analysis: Analysis, who) -> Table:  # noqa: ANN001
+def _reversals(analysis: Analysis, who) -> Table:
     title = "Rank reversal: the order of the other bids when one is removed or a dominated clone is added"
     if not analysis.relative_methods:
         title += " (no relative methods in this rubric: no reversal is possible)"

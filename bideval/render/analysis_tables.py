@@ -15,7 +15,7 @@ def analysis_tables(analysis: Analysis, lang: str) -> list[Table]:
     points = {c.id: c.points for c in result.rubric.criteria}
     evaluators = {e.id: f"{e.name.text(lang)} ({e.id})" for e in result.evaluators}
 
-    def who(ids) -> str:  # noqa: ANN001
+    def who(ids) -> str:
         return ", ".join(names.get(i, i) for i in ids) or "–"
 
     flips = []

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from bideval.render.i18n import t
 from bideval.engine.result import Result
+from bideval.render.i18n import t
 
 PALETTE = ("#1f4e79", "#2e86c1", "#76b7b2", "#f28e2b", "#b07aa1", "#9c755f", "#59a14f", "#e15759")
 FONT = "font-family=\"NanumGothic\" fill=\"#222\""
@@ -83,7 +83,7 @@ def category_bars(result: Result, lang: str) -> Markup:
         x = min(x, Decimal(svg_w - 4) - Decimal(text_width(value)) - 4)  # a total over the scale stays in view
         parts.append(f'<text x="{x + 4:.2f}" y="{y + 14}" {FONT}>{escape(value)}</text>')
     parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + bar_w}" y2="{axis_y}" stroke="#888"/>')
-    for tick in range(0, 11):
+    for tick in range(11):
         x = label_w + bar_w * tick / 10
         value = total * tick / 10
         parts.append(f'<text x="{x:.2f}" y="{axis_y + 11}" text-anchor="middle" font-size="8" {FONT}>'
@@ -130,12 +130,12 @@ def price_share_scatter(result: Result, lang: str) -> Markup:
     left, width, top, height = 60, 480, 12, 220
     x_min, x_max = _x_range([x for _, x, _ in points])
     places = _tick_places((x_max - x_min) / 4 / MILLION)
-    ticks = [_tick_text(x_min + (x_max - x_min) * tick / 4, places) for tick in range(0, 5)]
+    ticks = [_tick_text(x_min + (x_max - x_min) * tick / 4, places) for tick in range(5)]
     svg_w = left + width + max(20, int(text_width(ticks[-1]) / 2) + 4)  # room for the last tick's text
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{svg_w}" height="{top + height + 45}" '
              f'viewBox="0 0 {svg_w} {top + height + 45}" font-size="{SIZE}">']  # fmt: skip
     parts.append(f'<rect x="{left}" y="{top}" width="{width}" height="{height}" fill="none" stroke="#888"/>')
-    for tick in range(0, 6):
+    for tick in range(6):
         share = Decimal(tick) / 5
         y = top + height - height * share
         parts.append(f'<line x1="{left}" y1="{y:.2f}" x2="{left + width}" y2="{y:.2f}" stroke="#ddd"/>')

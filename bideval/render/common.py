@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bideval.render.i18n import t
-from bideval.render.formatting import number, value_text
 from bideval.engine.result import CriterionInfo, Reason, Result, ResultWarning
+from bideval.render.formatting import number, value_text
+from bideval.render.i18n import t
 
 
 def outcome_text(result: Result, lang: str) -> str:

@@ -6,10 +6,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bideval.render.i18n import t
-from bideval.render.common import Words, categories, outcome_text, reason_text, shows_technical, warning_text
-from bideval.render.terminal import visible
 from bideval.engine.result import BidResult, Result
+from bideval.render.common import Words, categories, outcome_text, reason_text, shows_technical, warning_text
+from bideval.render.i18n import t
+from bideval.render.terminal import visible
 
 STATUS_STYLE = {"selected": "bold green", "eligible": "green", "below_threshold": "yellow", "excluded": "red"}
 # A summary, not the record: past this many rows (bids, notes, warnings) the rest is counted,

@@ -13,15 +13,21 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from bideval.engine.result import BidResult, Result
 from bideval.model.fields import METRICS
-from bideval.render.i18n import t
+from bideval.render.analysis_tables import analysis_tables
 from bideval.render.charts import category_bars, price_share_scatter
 from bideval.render.common import (
-    Words, categories, outcome_text, reason_text, rules_text, shows_technical, warning_text,
+    Words,
+    categories,
+    outcome_text,
+    reason_text,
+    rules_text,
+    shows_technical,
+    warning_text,
 )  # fmt: skip
 from bideval.render.formatting import gate_rule, number, value_text
-from bideval.render.analysis_tables import analysis_tables
-from bideval.engine.result import BidResult, Result
+from bideval.render.i18n import t
 
 if TYPE_CHECKING:
     from bideval.analysis.run import Analysis

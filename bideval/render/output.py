@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bideval.errors import Problem
 from bideval.engine.result import Result
+from bideval.errors import Problem
 
 if TYPE_CHECKING:
     from bideval.analysis.run import Analysis

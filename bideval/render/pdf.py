@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from bideval.render.html import render_html
 from bideval.engine.result import Result
+from bideval.render.html import render_html
 
 if TYPE_CHECKING:
     from bideval.analysis.run import Analysis
@@ -85,7 +85,7 @@ def _source_date(day: date) -> Iterator[None]:
 
 
 @cache
-def _font_config():  # noqa: ANN202 - weasyprint type, imported lazily
+def _font_config():
     with _bundled_fonts_only():
         # weasyprint's first import loads a fontconfig configuration too (a check): let it see ours.
         from weasyprint.text.fonts import FontConfiguration
@@ -148,7 +148,7 @@ def _bundled_fonts_only() -> Iterator[None]:
                     os.environ[name] = value
 
 
-def _fetcher():  # noqa: ANN202
+def _fetcher():
     from weasyprint.urls import URLFetcher
 
     class AssetsOnly(URLFetcher):
@@ -157,7 +157,7 @@ def _fetcher():  # noqa: ANN202
 
         refused: list[str] = []
 
-        def fetch(self, url: str, headers=None):  # noqa: ANN001, ANN201 - WeasyPrint's signature
+        def fetch(self, url: str, headers=None):
             from weasyprint.urls import URLFetcherResponse
 
             if url.startswith(ASSET_SCHEME):

@@ -16,12 +16,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bideval.render.excel import display_width, put, workbook_bytes
-from bideval.model.fields import METRICS
-from bideval.render.i18n import t
-from bideval.render.common import Words, categories, outcome_text, reason_text, rules_text, shows_technical
-from bideval.render.analysis_tables import analysis_tables
 from bideval.engine.result import Result
+from bideval.model.fields import METRICS
+from bideval.render.analysis_tables import analysis_tables
+from bideval.render.common import Words, categories, outcome_text, reason_text, rules_text, shows_technical
+from bideval.render.excel import display_width, put, workbook_bytes
+from bideval.render.i18n import t
 
 if TYPE_CHECKING:
     from bideval.analysis.run import Analysis

@@ -23,11 +23,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bideval.errors import InputError, Problem
-from bideval.render.excel import clean_text, display_width, put, put_text, workbook_bytes
-from bideval.render.i18n import t
 from bideval.load.inputs import Inputs
 from bideval.model.rubric import Criterion
 from bideval.model.scores import Evaluator
+from bideval.render.excel import clean_text, display_width, put, put_text, workbook_bytes
+from bideval.render.i18n import t
 from bideval.sheets import (
     ALIASES_SCHEMA,
     FIRST_ROW,

@@ -9,9 +9,9 @@ import pytest
 from bideval.analysis import montecarlo, panel, reversal, sensitivity
 from bideval.analysis.run import analyze
 from bideval.analysis.whatif import parse
+from bideval.engine.pipeline import evaluate
 from bideval.errors import InputError
 from bideval.load.inputs import load_inputs
-from bideval.engine.pipeline import evaluate
 from tests.conftest import KR, NIPA, run
 from tests.engine.test_pipeline import _rubric, _write
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bideval.audit.regenerate import _folders
-from tests.conftest import KR, run
 from tests.audit.test_verify import read, rewrite
+from tests.conftest import KR, run
 
 OUTPUTS = ("results.json", "report.pdf", "scorecard.xlsx")
 

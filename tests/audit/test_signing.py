@@ -12,18 +12,18 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
 from typer.testing import CliRunner
 
-from bideval.cli import PASSPHRASE_ENV, app
 from bideval.audit.signing import check_signature
-from tests.conftest import KR, run
+from bideval.cli import app
+from bideval.cli.audit import PASSPHRASE_ENV
 from tests.audit.test_verify import read, refused, rewrite, rows, status_of
+from tests.conftest import KR, run
 
 PASSPHRASE = "조달 심사 2025 — correct horse"
 
 
-def run_with(*args, passphrase: str | None = PASSPHRASE, input: str | None = None):  # noqa: A002 - CliRunner's name
+def run_with(*args, passphrase: str | None = PASSPHRASE, input: str | None = None):
     """The CLI with $BIDEVAL_KEY_PASSPHRASE set to `passphrase` (None: unset, so it prompts, reading `input`)."""
     return CliRunner().invoke(app, [str(a) for a in args], input=input, env={PASSPHRASE_ENV: passphrase})
 

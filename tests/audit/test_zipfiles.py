@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bideval.audit import zipfiles
-from bideval.errors import InputError
 from bideval.audit.zipfiles import read_members, unpack
+from bideval.errors import InputError
 from bideval.render.reproducible_zip import deterministic_zip
 from tests.conftest import run
 

@@ -12,10 +12,10 @@ from decimal import Decimal
 
 import pytest
 
+from bideval.engine.criteria import score_bids
 from bideval.model.bid import Bid
 from bideval.model.rubric import Rubric
 from bideval.model.scores import Scores
-from bideval.engine.criteria import score_bids
 
 RUBRIC = Rubric.model_validate({
     "schema": "bideval/rubric/v1", "id": "t", "title": "T", "issuer": "T", "currency": "KRW",

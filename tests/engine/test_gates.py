@@ -15,9 +15,9 @@ from decimal import Decimal
 
 import pytest
 
+from bideval.engine.gates import check_gates, passes
 from bideval.model.bid import Bid
 from bideval.model.rubric import Gate
-from bideval.engine.gates import check_gates, passes
 
 D = Decimal
 OPS = ["eq", "ne", "ge", "gt", "le", "lt", "in", "true"]

@@ -14,10 +14,10 @@ from fractions import Fraction
 
 import pytest
 
-from bideval.model.bid import Bid
-from bideval.model.rubric import Criterion, Rubric
 from bideval.engine.criteria import score_bids
 from bideval.engine.methods import REGISTRY, MethodError, Peers, Share
+from bideval.model.bid import Bid
+from bideval.model.rubric import Criterion, Rubric
 
 E = 1_000_000_000  # estimated price (추정가격) used in the korean_price examples
 # 0.8E = 800,000,000 and 0.6E = 600,000,000; 0.8E − 0.6E = 200,000,000.

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import pytest
 
-from bideval.load.inputs import load_catalog
 from bideval.engine.metrics import compute_metrics
+from bideval.load.inputs import load_catalog
 from bideval.model.bid import Bid
 from bideval.model.rubric import Rubric
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from bideval.model.rubric import Panel
 from bideval.engine.panel import aggregate, extremes
+from bideval.model.rubric import Panel
 
 DEFAULT = Panel()
 
@@ -33,7 +33,7 @@ def test_seven_scores_drop_one_of_the_tied_highest_and_the_lowest():
     scores = d({"e1": 80, "e2": 85, "e3": 85, "e4": 90, "e5": 90, "e6": 90, "e7": 70})
     out = aggregate(scores, [], DEFAULT, 4, "half_up")
     assert out.trimmed is True
-    assert out.mean == Decimal("86")
+    assert out.mean == Decimal(86)
     assert str(out.mean) == "86.0000"
     assert out.spread == Decimal(20)
     st = statuses(out)

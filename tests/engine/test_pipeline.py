@@ -7,10 +7,10 @@ from pathlib import Path
 
 import yaml
 
-from bideval.load.inputs import load_inputs
 from bideval.engine.pipeline import evaluate
-from bideval.render.json import render_json
 from bideval.engine.result import READ_BACK, Result
+from bideval.load.inputs import load_inputs
+from bideval.render.json import render_json
 
 
 def _rubric(**overrides) -> dict:

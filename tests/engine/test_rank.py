@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bideval.model.rubric import Award
 from bideval.engine.rank import Candidate, decide, rank
+from bideval.model.rubric import Award
 
 D = Decimal
 

@@ -10,7 +10,7 @@ import pytest
 
 from bideval.engine.result import READ_BACK, CriterionScore, Frozen, PanelDetail, PanelScore, ResultWarning
 
-SCORES = [PanelScore(evaluator="ev-01", score=Decimal("80"), status="dropped_low"),
+SCORES = [PanelScore(evaluator="ev-01", score=Decimal(80), status="dropped_low"),
           PanelScore(evaluator="ev-02", score=None, status="conflict"),
           PanelScore(evaluator="ev-03", score=Decimal("85.5"), status="kept")]  # fmt: skip
 
@@ -74,7 +74,7 @@ def test_parts_are_frozen() -> None:
 def test_text_that_looks_like_a_number_stays_text_until_read_back() -> None:
     """A warning may name evaluator "007": the engine's Result keeps it as text. Only a results.json
     read back revives decimal-looking strings (it writes decimals as strings)."""
-    detail = {"highest": "007", "spread": Decimal("45"), "limit": Decimal("40.0"), "lowest": "e1"}
+    detail = {"highest": "007", "spread": Decimal(45), "limit": Decimal("40.0"), "lowest": "e1"}
     built = ResultWarning(code="panel_spread", bidder="a", criterion="plan", detail=detail)
     assert built.detail["highest"] == "007"
     back = ResultWarning.model_validate_json(built.model_dump_json(), context=READ_BACK)

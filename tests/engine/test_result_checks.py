@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bideval.errors import InputError
 from bideval.engine.result_file import load_results
+from bideval.errors import InputError
 from tests.conftest import KR, NIPA, run
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "results"
@@ -75,7 +75,7 @@ def test_a_metric_of_a_hundred_and_two_digits(tmp_path: Path) -> None:
 
 
 def test_a_panel_score_with_an_absurd_exponent(tmp_path: Path) -> None:
-    edit = lambda d: d["bids"][0]["criteria"][0]["panel"]["scores"][0].update(score="4.5E+200")  # noqa: E731
+    edit = lambda d: d["bids"][0]["criteria"][0]["panel"]["scores"][0].update(score="4.5E+200")
     problems, at = _problems(tmp_path, edit)
     assert problems == [at('"4.5E+200"') + f": bids[0].criteria[0].panel.scores[0].score: number 4.5E+200 "
                         f"{OUT_OF_RANGE}"]  # fmt: skip
@@ -112,7 +112,7 @@ def test_a_tied_bidder_that_is_not_a_bid(tmp_path: Path) -> None:
 
 
 def test_a_panel_score_by_an_unknown_evaluator(tmp_path: Path) -> None:
-    edit = lambda d: d["bids"][1]["criteria"][0]["panel"]["scores"][0].update(evaluator="ghost-evaluator")  # noqa: E731
+    edit = lambda d: d["bids"][1]["criteria"][0]["panel"]["scores"][0].update(evaluator="ghost-evaluator")
     problems, at = _problems(tmp_path, edit)
     assert problems == [at('"ghost-evaluator"') + ": bids[1].criteria[0].panel.scores[0].evaluator: "
                         "'ghost-evaluator' is not one of the evaluators"]  # fmt: skip

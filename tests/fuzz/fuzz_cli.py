@@ -42,9 +42,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner
 
-from bideval.cli import app  # noqa: E402
+from bideval.cli import app
 
 SAMPLES = {
     "nipa": ("rubrics/nipa-gpu-2025.yaml", "sample_bids/nipa-gpu-2025"),
@@ -58,7 +58,7 @@ class Hang(Exception):
     pass
 
 
-def _alarm(signum, frame):  # noqa: ANN001, ARG001
+def _alarm(signum, frame):
     raise Hang(f"command took longer than {TIME_LIMIT} s")
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bideval.model.fields import field_value
 from bideval.model.bid import Bid
+from bideval.model.fields import field_value
 
 
 def bid(bidder_id: str, **extra) -> Bid:
@@ -41,7 +41,7 @@ def test_integers_are_read_as_decimal_and_bool_stays_bool():
 def test_values_keep_their_spelling_and_kind():
     """96 and 96.0 are equal but recorded differently; 1 and True are equal in Python but are
     different kinds. Each is read as given."""
-    bids = [bid("a", facts={"x": Decimal("96")}), bid("b", facts={"x": Decimal("96.0")}), bid("d", facts={"x": 1}),
+    bids = [bid("a", facts={"x": Decimal(96)}), bid("b", facts={"x": Decimal("96.0")}), bid("d", facts={"x": 1}),
             bid("e", facts={"x": True})]  # fmt: skip
     assert [str(v) for v in values("facts.x", bids)] == ["96", "96.0", "1", "True"]
     assert [type(v) for v in values("facts.x", bids)] == [Decimal, Decimal, Decimal, bool]

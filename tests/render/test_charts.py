@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 import bideval
+from bideval.engine.pipeline import evaluate
 from bideval.load.inputs import load_inputs
 from bideval.model.common import Label
-from bideval.engine.pipeline import evaluate
 from bideval.render.charts import ASCENT, DESCENT, category_bars, price_share_scatter, text_width
 from tests.conftest import KR, NIPA, run
 
@@ -73,7 +73,7 @@ def _with_metrics(result, values: dict[str, tuple[Decimal | None, Decimal | None
 
 
 def _assert_finite(svg: str) -> None:
-    assert not re.search(r"\b(s?nan|inf|infinity)\b", svg.replace("NanumGothic", ""), flags=re.I), svg
+    assert not re.search(r"\b(s?nan|inf|infinity)\b", svg.replace("NanumGothic", ""), flags=re.IGNORECASE), svg
     for value in NUMBER_ATTRIBUTE.findall(svg):
         assert math.isfinite(float(value)), value
 
@@ -151,7 +151,7 @@ def test_scatter_edge_cases_stay_inside_the_plot(nipa_result, values):
 
 
 def test_coinciding_points_keep_their_labels_apart_and_inside_the_plot(nipa_result):
-    same = (Decimal("50000000"), Decimal(0))
+    same = (Decimal(50000000), Decimal(0))
     svg = price_share_scatter(_with_metrics(nipa_result, {b.bidder_id: same for b in nipa_result.bids}), "en")
     _assert_finite(svg)
     _assert_text_inside_the_drawing(svg)
@@ -185,7 +185,7 @@ def test_category_bars_stay_finite_and_non_negative(nipa_result):
     _assert_finite(svg)
     widths = [float(w) for w in re.findall(r'<rect [^>]*width="([^"]+)"', svg)]
     assert widths and min(widths) >= 0
-    odd = nipa_result.bids[0].model_copy(update={"categories": {"readiness": Decimal("-5")}})
+    odd = nipa_result.bids[0].model_copy(update={"categories": {"readiness": Decimal(-5)}})
     svg = category_bars(nipa_result.model_copy(update={"bids": [odd, *nipa_result.bids[1:]]}), "en")
     _assert_finite(svg)
     assert min(float(w) for w in re.findall(r'<rect [^>]*width="([^"]+)"', svg)) >= 0

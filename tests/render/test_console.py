@@ -7,8 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
-from bideval.load.inputs import load_inputs
 from bideval.engine.pipeline import evaluate
+from bideval.load.inputs import load_inputs
 from bideval.render.console import render_console
 from bideval.render.terminal import visible
 from tests.conftest import KR, NIPA

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bideval.render.i18n import LANGS, messages
-from bideval.load.inputs import load_inputs
 from bideval.engine.pipeline import evaluate
+from bideval.load.inputs import load_inputs
 from bideval.render.html import render_html
+from bideval.render.i18n import LANGS, messages
 from tests.conftest import KR, NIPA
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -25,7 +25,7 @@ def kr_result():
 
 def _normalise(html: str) -> str:
     """Drop what changes without the report changing: the stylesheet, hashes, the tool version."""
-    html = re.sub(r"<style>.*?</style>", "<style/>", html, flags=re.S)
+    html = re.sub(r"<style>.*?</style>", "<style/>", html, flags=re.DOTALL)
     html = re.sub(r"\b[0-9a-f]{64}\b", "<sha256>", html)
     return re.sub(r"bideval \d+\.\d+\.\d+", "bideval <version>", html)
 

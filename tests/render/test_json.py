@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from bideval.engine.pipeline import evaluate
 from bideval.load.inputs import load_inputs
 from bideval.model.common import Label
-from bideval.engine.pipeline import evaluate
 from bideval.render.json import render_json
 from tests.conftest import NIPA
 

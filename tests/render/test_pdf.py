@@ -13,8 +13,8 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from bideval.load.inputs import load_inputs
 from bideval.engine.pipeline import evaluate
+from bideval.load.inputs import load_inputs
 from bideval.render import pdf as pdf_module
 from bideval.render.pdf import render_pdf
 from tests.conftest import KR, NIPA, run

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from bideval.model.fields import METRICS
-from bideval.load.inputs import load_inputs
 from bideval.engine.pipeline import evaluate
+from bideval.load.inputs import load_inputs
+from bideval.model.fields import METRICS
 from bideval.render.json import render_json
 from bideval.render.xlsx import number_format, render_xlsx
 from tests.conftest import KR, NIPA, run
@@ -139,7 +139,7 @@ def test_bidder_text_is_never_a_formula():
 
 
 @pytest.mark.parametrize(("value", "expected"), [(Decimal("6.0000"), "#,##0.0000"), (Decimal("3345.2"), "#,##0.0"),
-                                                 (17226, "#,##0"), (Decimal("17226"), "#,##0"), ("x", "General")])
+                                                 (17226, "#,##0"), (Decimal(17226), "#,##0"), ("x", "General")])
 def test_number_format_shows_the_recorded_digits(value, expected):
     assert number_format(value) == expected
 

@@ -246,7 +246,7 @@ def test_row_for_a_bidder_the_evaluator_has_a_conflict_with(sheets, tmp_path):
     rubric, bids = copy_sample(NIPA, tmp_path / "copy")
     own = bids / "scores" / "ev-01.yaml"
     text = own.read_text(encoding="utf-8").replace("conflicts: []", "conflicts: [hanbit-cloud]")
-    own.write_text(re.sub(r"^  hanbit-cloud:\n(    .*\n)+", "", text, flags=re.M), encoding="utf-8")
+    own.write_text(re.sub(r"^  hanbit-cloud:\n(    .*\n)+", "", text, flags=re.MULTILINE), encoding="utf-8")
     result = run("import-scores", sheets["ev-01.xlsx"], "--out", tmp_path / "out", "--rubric", rubric, "--bids", bids)
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
     assert result.stderr.splitlines()[0] == (
