@@ -9,9 +9,9 @@ The programme is written once (bench/synthetic.py). Each bideval executable then
 memory the kernel reports for it (os.wait4). `--vs` names a second installation's `bideval`, for
 example one installed from an earlier commit into its own virtual environment:
 
-    git worktree add /tmp/before <commit> && python3 -m venv /tmp/venv-before \\
-        && /tmp/venv-before/bin/pip install /tmp/before
-    .venv/bin/python bench/bench_budget.py --vs /tmp/venv-before/bin/bideval
+    git worktree add ../bideval-before <commit> && python3 -m venv ../bideval-before/.venv \\
+        && ../bideval-before/.venv/bin/pip install ../bideval-before
+    .venv/bin/python bench/bench_budget.py --vs ../bideval-before/.venv/bin/bideval
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ def measure(size: int, panel: str) -> dict:
     import numpy as np
     from synthetic import write_programme
 
-    from bideval.load.inputs import load_inputs
     from bideval.engine.pipeline import evaluate
+    from bideval.load.inputs import load_inputs
 
     with tempfile.TemporaryDirectory() as folder:
         rubric, bids = write_programme(Path(folder), size, panel=panel)

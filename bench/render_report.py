@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bideval.load.inputs import load_inputs
 from bideval.engine.pipeline import evaluate
+from bideval.load.inputs import load_inputs
 from bideval.render.pdf import render_pdf
 from bideval.render.xlsx import render_xlsx
 
@@ -35,13 +35,13 @@ def synthetic_bids(folder: Path, count: int) -> Path:
         source = templates[n % len(templates)]
         bidder = f"{source.stem}-{n:03d}"
         text = source.read_text(encoding="utf-8").replace(f"id: {source.stem}", f"id: {bidder}")
-        text = re.sub(r"^price: (\d+)", lambda m: f"price: {int(m.group(1)) + n * 1_000_000}", text, flags=re.M)
+        text = re.sub(r"^price: (\d+)", lambda m: f"price: {int(m.group(1)) + n * 1_000_000}", text, flags=re.MULTILINE)
         (folder / f"{bidder}.yaml").write_text(text, encoding="utf-8")
         ids.append((source.stem, bidder))
     for sheet in sorted((SAMPLE / "scores").glob("*.yaml")):
         text = sheet.read_text(encoding="utf-8")
         head, body = text.split("scores:\n", 1)
-        blocks = dict(re.findall(r"^  ([a-z-]+):\n((?:    .*\n)+)", body, flags=re.M))
+        blocks = dict(re.findall(r"^  ([a-z-]+):\n((?:    .*\n)+)", body, flags=re.MULTILINE))
         conflicts = re.search(r"conflicts: \[(.*)\]", head).group(1)
         new_conflicts = [b for stem, b in ids if stem in conflicts.split(", ")]
         head = head.replace(f"conflicts: [{conflicts}]", f"conflicts: [{', '.join(new_conflicts)}]")
@@ -50,7 +50,7 @@ def synthetic_bids(folder: Path, count: int) -> Path:
     return folder
 
 
-def time_render(bids: Path, runs: int, render=render_pdf) -> tuple[float, list[float], int, int]:  # noqa: ANN001
+def time_render(bids: Path, runs: int, render=render_pdf) -> tuple[float, list[float], int, int]:
     result = evaluate(load_inputs(RUBRIC, bids))
     times, size = [], 0
     for _ in range(runs):
