@@ -1,3 +1,3 @@
 """bideval — evaluate procurement bids against a published rubric."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

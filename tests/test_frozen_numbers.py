@@ -3,7 +3,8 @@ programmes evaluated to before the clarity redesign (bideval 0.2.0 at commit 934
 
 `tests/frozen/numbers.json` holds, per programme, every bid's rank, status, total, category and
 criterion scores, panel means and who was dropped, the reasons and warnings, the outcome, and the
-sha256 of results.json; for the samples also the shape of results.json (every key path). It was
+sha256 of results.json (its tool version read as 0.2.0); for the samples also the shape of
+results.json (every key path). It was
 written once by `python -m tests.test_frozen_numbers --record` from the code before the redesign
 and is never re-recorded to make a change pass: a difference here is a changed decision.
 
@@ -58,11 +59,18 @@ def summary(result, written: bytes, *, shape: bool) -> dict:
         "outcome": result.outcome.model_dump(),
         "bids": bids,
         "warnings": [[w.code, w.bidder, w.criterion, {k: _text(v) for k, v in w.detail.items()}] for w in result.warnings],
-        "results_sha256": hashlib.sha256(written).hexdigest(),
+        "results_sha256": hashlib.sha256(_as_frozen_version(written)).hexdigest(),
     }
     if shape:
         frozen["results_shape"] = sorted(_key_paths(json.loads(written)))
     return frozen
+
+
+def _as_frozen_version(written: bytes) -> bytes:
+    """results.json as the frozen version wrote it: the tool version is the one line allowed to change."""
+    from bideval import __version__
+
+    return written.replace(f'"tool_version": "{__version__}"'.encode(), b'"tool_version": "0.2.0"', 1)
 
 
 def _text(value: object) -> object:
