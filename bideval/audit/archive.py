@@ -3,7 +3,9 @@
 `bideval evaluate` keeps beside its outputs a copy of every input file exactly as it was
 read (`inputs/`) and `run.json` (language, formats, which files to re-run with). An archive
 is that folder, zipped reproducibly, with `manifest.json`: the sha256 of every member,
-the versions of bideval, Python and the rendering libraries, and the bundled fonts' hashes.
+the versions of bideval, Python and the rendering libraries, the bundled fonts' hashes, and
+the rendering environment (every library whose version can change output bytes), so that
+`verify` can say why a later re-run renders other bytes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bideval import __version__
 from bideval.audit.zipfiles import beyond_limits
 from bideval.errors import InputError, Problem
 from bideval.load.inputs import BUILTIN_NAME, Inputs
+from bideval.render.environment import rendering_environment
 from bideval.render.reproducible_zip import deterministic_zip
 
 ARCHIVE_SCHEMA = "bideval/archive/v1"
@@ -132,12 +135,17 @@ def manifest(files: dict[str, bytes], run: Run) -> dict:
         "schema": ARCHIVE_SCHEMA,
         "bideval": __version__,
         "python": platform.python_version(),
-        "libraries": library_versions(),
-        "fonts": {p.name: sha256(p.read_bytes()) for p in sorted(FONTS.glob("*.ttf"))},
+        "libraries": library_versions(),  # kept as it was: verifiers before 0.3.0 read it
+        "environment": rendering_environment(),
+        "fonts": font_hashes(),
         "lang": run.lang,
         "formats": run.formats,
         "files": {name: sha256(data) for name, data in files.items()},
     }
+
+
+def font_hashes() -> dict[str, str]:
+    return {p.name: sha256(p.read_bytes()) for p in sorted(FONTS.glob("*.ttf"))}
 
 
 def library_versions() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Console output of `verify` and `regenerate`: a row per file, notes, a summary."""
+"""Console output of `verify` and `regenerate`: a row per file, notes, the decision, a summary."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bideval.audit.decision import limited
 from bideval.audit.verify import Verdict
 from bideval.render.terminal import visible
 
-STYLE = {"identical": "green", "differs": "red", "missing": "red", "unexpected": "yellow"}
+STYLE = {"identical": "green", "rendering": "cyan", "differs": "red", "missing": "red", "unexpected": "yellow"}
 
 
 def render_verdict(verdict: Verdict, console: Console) -> None:
@@ -23,8 +24,24 @@ def render_verdict(verdict: Verdict, console: Console) -> None:
     console.print(table)
     for note in verdict.notes:
         console.print(Text(visible(f"note: {note}"), style="yellow"))
-    summary = "verified: every file identical" if verdict.ok else "NOT verified: see the rows above"
-    console.print(Text(summary, style="bold green" if verdict.ok else "bold red"))
+    if verdict.decision:
+        count = len(verdict.decision)
+        console.print(Text(f"the decision changed ({count} difference{'s' if count > 1 else ''}):", style="bold red"))
+        for line in limited(verdict.decision):
+            console.print(Text(visible(f"  {line}"), style="red"))
+    console.print(Text(summary(verdict), style="bold green" if verdict.ok else "bold red"))
+
+
+def summary(verdict: Verdict) -> str:
+    """The one-line verdict: what was proven, or why not."""
+    if not verdict.ok:
+        why = "the decision changed" if verdict.decision else "see the rows above"
+        return f"NOT verified: {why}"
+    rendering = len(verdict.rendering)
+    if not rendering:
+        return "verified: every file identical"
+    outputs = "1 output differs" if rendering == 1 else f"{rendering} outputs differ"
+    return f"verified: the decision is identical; {outputs} in rendering only (explained above)"
 
 
 def summary_table(rows: list[tuple[str, Verdict | None, str]]) -> Table:
@@ -37,7 +54,13 @@ def summary_table(rows: list[tuple[str, Verdict | None, str]]) -> Table:
             table.add_row(Text(visible(name)), "–", Text("refused", style="red"), Text(visible(error)))
             continue
         same = sum(c.status == "identical" for c in verdict.checks)
-        first = next((f"{c.name}: {c.detail}" for c in verdict.checks if c.status != "identical"), "")
+        failing = [f"{c.name}: {c.detail}" for c in verdict.checks if c.status not in ("identical", "rendering")]
+        first = failing[0] if failing else _rendering_only(verdict)
         status = Text("verified", style="green") if verdict.ok else Text("differs", style="red")
         table.add_row(Text(visible(name)), f"{same}/{len(verdict.checks)}", status, Text(visible(first)))
     return table
+
+
+def _rendering_only(verdict: Verdict) -> str:
+    names = ", ".join(c.name for c in verdict.rendering)
+    return f"same decision; rendering only: {names}" if names else ""

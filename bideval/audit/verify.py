@@ -1,32 +1,38 @@
-"""`bideval verify`: prove an archive's outputs are exactly what its inputs produce.
+"""`bideval verify`: prove an archive's outputs are what its inputs produce.
 
 1. The archive is read defensively (see `zipfiles`); its manifest hashes are checked.
 2. If a public key is given, the Ed25519 signature over manifest.json is checked.
-3. The evaluation is re-run from the archived inputs in a temporary folder and every
-   output is rendered again and compared byte for byte; a difference is described
-   (the first differing results.json values, the PDF page, the workbook sheet), with
-   the library versions that differ from the ones the archive was made with.
+3. The evaluation is re-run from the archived inputs in a temporary folder, every output is
+   rendered again and compared byte for byte, and the decision (scores, statuses, ranks,
+   outcome; see `decision`) is compared with the archived results.json's.
+4. Bytes that differ while the decision is the same are `rendering` when the manifest
+   explains them (another bideval version or rendering environment; see `explain`), and a
+   failure when nothing does.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bideval import __version__
-from bideval.audit.archive import ARCHIVE_SCHEMA, MANIFEST, OUTPUT_NAMES, SIGNATURE, library_versions, read_run, sha256
+from bideval.audit.archive import ARCHIVE_SCHEMA, MANIFEST, OUTPUT_NAMES, SIGNATURE, read_run, sha256
+from bideval.audit.decision import changes, decision
+from bideval.audit.differences import describe_difference
+from bideval.audit.explain import explanations, other_version_advice
 from bideval.audit.zipfiles import read_members, unpack
 from bideval.errors import InputError, Problem
+
+PASSING = {"identical", "rendering"}
+RESULTS = OUTPUT_NAMES["json"]
 
 
 @dataclass(frozen=True)
 class Check:
     name: str
-    status: str  # identical | differs | missing | unexpected
+    status: str  # identical | rendering | differs | missing | unexpected
     detail: str = ""
 
 
@@ -35,10 +41,15 @@ class Verdict:
     archive: str
     checks: list[Check]
     notes: list[str] = field(default_factory=list)
+    decision: list[str] | None = None  # its changes: [] when identical, None when it could not be compared
 
     @property
     def ok(self) -> bool:
-        return all(c.status == "identical" for c in self.checks)
+        return self.decision == [] and all(c.status in PASSING for c in self.checks)
+
+    @property
+    def rendering(self) -> list[Check]:
+        return [c for c in self.checks if c.status == "rendering"]
 
 
 def verify_archive(path: Path, pubkey: Path | None = None, keep: Path | None = None) -> Verdict:
@@ -48,7 +59,7 @@ def verify_archive(path: Path, pubkey: Path | None = None, keep: Path | None = N
     members = read_members(path, where)
     manifest = _manifest(members, where)
     checks = _hash_checks(members, manifest)
-    notes = _version_notes(manifest)
+    notes = []
     if pubkey is not None:
         from bideval.audit.signing import check_signature
 
@@ -56,10 +67,17 @@ def verify_archive(path: Path, pubkey: Path | None = None, keep: Path | None = N
         checks.append(Check(SIGNATURE, "identical" if ok else "differs", message))
     elif SIGNATURE in members:
         notes.append("the archive is signed; pass --pubkey to check the signature")
-    checks += _regenerate(members, where, keep)
-    if not all(c.status == "identical" for c in checks) and notes:
-        notes.append("differences may come from the library versions above")
-    return Verdict(where, checks, notes)
+    reasons = explanations(manifest)
+    produced, failure = _regenerate(members, manifest, where, keep)
+    if failure is not None:
+        checks.append(failure[0])
+        notes += failure[1:]
+        return Verdict(where, checks, notes + reasons)
+    changed = _decision_changes(members.get(RESULTS), produced[RESULTS])
+    checks += [_output_check(name, members.get(name), data, changed, reasons) for name, data in produced.items()]
+    if not any(c.status == "rendering" for c in checks):  # else the rendering rows name them
+        notes += reasons
+    return Verdict(where, checks, notes, changed)
 
 
 def _manifest(members: dict[str, bytes], where: str) -> dict:
@@ -87,19 +105,11 @@ def _hash_checks(members: dict[str, bytes], manifest: dict) -> list[Check]:
     return checks
 
 
-def _version_notes(manifest: dict) -> list[str]:
-    notes = []
-    if manifest.get("bideval") != __version__:
-        notes.append(f"archived with bideval {manifest.get('bideval')}, checking with {__version__}")
-    recorded = manifest.get("libraries")
-    recorded = recorded if isinstance(recorded, dict) else {}
-    for name, version in library_versions().items():
-        if name in recorded and recorded[name] != version:
-            notes.append(f"{name}: archived with {recorded[name]}, installed {version}")
-    return notes
-
-
-def _regenerate(members: dict[str, bytes], where: str, keep: Path | None) -> list[Check]:
+def _regenerate(
+    members: dict[str, bytes], manifest: dict, where: str, keep: Path | None
+) -> tuple[dict[str, bytes], tuple[Check, ...] | None]:
+    """The outputs the archived inputs give now ({name: bytes}), or why there are none:
+    (the "evaluation" row, notes)."""
     from bideval.analysis.run import analyze
     from bideval.engine.pipeline import evaluate
     from bideval.load.inputs import load_inputs
@@ -108,8 +118,8 @@ def _regenerate(members: dict[str, bytes], where: str, keep: Path | None) -> lis
     try:
         run = read_run(members, where)
     except InputError as exc:  # reported as a row, beside what the hash checks found
-        return [Check("evaluation", "differs", f"cannot re-run: {exc.problems[0].message}")]
-    checks = []
+        return {}, _unreadable(manifest, where, "cannot re-run", exc.problems)
+    produced = {}
     with tempfile.TemporaryDirectory(prefix="bideval-verify-") as tmp:
         folder = Path(tmp)
         unpack({n: d for n, d in members.items() if n.startswith("inputs/")}, folder)
@@ -120,85 +130,58 @@ def _regenerate(members: dict[str, bytes], where: str, keep: Path | None) -> lis
             analysis = analyze(inputs, **run.analysis.model_dump()) if run.analysis else None
         except InputError as exc:
             # Name the archive member, not the temporary folder it was unpacked to.
-            first = str(exc.problems[0]).replace(f"{folder}/", "") if exc.problems else "unknown problem"
-            return [Check("evaluation", "differs", f"the archived inputs no longer evaluate: {first}")]
+            problems = [Problem(p.file.replace(f"{folder}/", ""), p.line, p.column, p.message) for p in exc.problems]
+            return {}, _unreadable(manifest, where, "the archived inputs no longer evaluate", problems)
         for fmt in run.formats:
-            name = OUTPUT_NAMES[fmt]
-            produced = render(result, fmt, run.lang, analysis)
-            if keep is not None:
-                keep.mkdir(parents=True, exist_ok=True)
-                (keep / name).write_bytes(produced)
-            archived = members.get(name)
-            if archived is None:
-                checks.append(Check(name, "missing", "not in the archive"))
-            elif archived == produced:
-                checks.append(Check(name, "identical"))
-            else:
-                checks.append(Check(name, "differs", describe_difference(fmt, archived, produced)))
-    return checks
+            produced[OUTPUT_NAMES[fmt]] = render(result, fmt, run.lang, analysis)
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        for name, data in produced.items():
+            (keep / name).write_bytes(data)
+    return produced, None
 
 
-def describe_difference(fmt: str, archived: bytes, produced: bytes) -> str:
-    """Where two renderings of one output differ, in terms a reader can check."""
+def _unreadable(manifest: dict, archive: str, today: str, problems: list[Problem]) -> tuple[Check, ...]:
+    """The row for inputs the installed version cannot read; written by another version, it
+    also says how to verify them with that one."""
+    advice = other_version_advice(manifest, archive)
+    first = "; ".join(p.message if p.file == archive else str(p) for p in problems[:3]) or "unknown problem"
+    more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+    if advice is None:
+        return (Check("evaluation", "differs", f"{today}: {first}{more}"),)
+    row = Check("evaluation", "differs", f"bideval {__version__} cannot read the archived inputs: {first}{more}")
+    return row, advice
+
+
+def _decision_changes(archived: bytes | None, produced: bytes) -> list[str] | None:
+    """How the re-run's decision differs from the archived one's (None: no archived results.json)."""
+    if archived is None:
+        return None
+    if archived == produced:  # the same bytes: the same decision, without reading a large file twice
+        return []
     try:
-        if fmt == "json":
-            return _json_difference(json.loads(archived), json.loads(produced))
-        if fmt == "xlsx":
-            return _xlsx_difference(archived, produced)
-        if fmt == "pdf":
-            return _pdf_difference(archived, produced)
-    except Exception as exc:  # noqa: BLE001 - a damaged file still gets a plain byte report
-        return f"unreadable for comparison ({type(exc).__name__}); {_first_byte(archived, produced)}"
-    return _first_byte(archived, produced)
+        before = decision(json.loads(archived))
+    except (ValueError, RecursionError):
+        return [f"the archived {RESULTS} is not readable JSON"]
+    return changes(before, decision(json.loads(produced)))
 
 
-def _first_byte(a: bytes, b: bytes) -> str:
-    index = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    return f"first differing byte at offset {index:,} (sizes {len(a):,} and {len(b):,})"
-
-
-def _flatten(value: object, path: str = "") -> dict[str, object]:
-    if isinstance(value, dict):
-        return {k: v for key in value for k, v in _flatten(value[key], f"{path}.{key}" if path else key).items()}
-    if isinstance(value, list):
-        return {k: v for i, item in enumerate(value) for k, v in _flatten(item, f"{path}[{i}]").items()}
-    return {path: value}
-
-
-def _json_difference(archived: object, produced: object, limit: int = 5) -> str:
-    a, b = _flatten(archived), _flatten(produced)
-    paths = [p for p in sorted(set(a) | set(b)) if a.get(p, "∅") != b.get(p, "∅")]
-    shown = "; ".join(f"{p}: archived {a.get(p, '∅')!r}, now {b.get(p, '∅')!r}" for p in paths[:limit])
-    more = f" (+{len(paths) - limit} more)" if len(paths) > limit else ""
-    return (shown + more) if paths else "same values, different bytes (formatting)"
-
-
-def _xlsx_difference(archived: bytes, produced: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(archived)) as a, zipfile.ZipFile(io.BytesIO(produced)) as b:
-        names = sorted(set(a.namelist()) | set(b.namelist()))
-        differing = [n for n in names if n not in a.namelist() or n not in b.namelist() or a.read(n) != b.read(n)]
-        sheets = _sheet_names(b)
-    shown = [sheets.get(n, n) for n in differing]
-    return "differs in: " + ", ".join(shown) if shown else "same parts, different zip bytes"
-
-
-def _sheet_names(workbook: zipfile.ZipFile) -> dict[str, str]:
-    """xl/worksheets/sheetN.xml → "sheet 'Name'", from the workbook part's sheet order."""
-    import re
-
-    names = re.findall(rb'<sheet [^>]*name="([^"]+)"', workbook.read("xl/workbook.xml"))
-    return {f"xl/worksheets/sheet{i}.xml": f"sheet '{n.decode()}'" for i, n in enumerate(names, start=1)}
-
-
-def _pdf_difference(archived: bytes, produced: bytes) -> str:
-    try:
-        from pypdf import PdfReader
-    except ImportError:  # pragma: no cover - pypdf is a dependency; keep a useful fallback
-        return _first_byte(archived, produced)
-    a, b = PdfReader(io.BytesIO(archived)).pages, PdfReader(io.BytesIO(produced)).pages
-    if len(a) != len(b):
-        return f"{len(a)} pages archived, {len(b)} now"
-    for number, (x, y) in enumerate(zip(a, b), start=1):
-        if x.extract_text() != y.extract_text():
-            return f"text differs from page {number}"
-    return f"same text on every page; {_first_byte(archived, produced)}"
+def _output_check(name: str, archived: bytes | None, produced: bytes, changed: list[str] | None,
+                  reasons: list[str]) -> Check:  # fmt: skip
+    """identical; rendering (explained); or differs, saying where and why it is not explained."""
+    if archived is None:
+        return Check(name, "missing", "not in the archive")
+    if archived == produced:
+        return Check(name, "identical")
+    fmt = next(f for f, n in OUTPUT_NAMES.items() if n == name)
+    where = describe_difference(fmt, archived, produced)
+    if changed:
+        more = f" (+{len(changed) - 1} more, below)" if len(changed) > 1 else ""
+        if name != RESULTS:
+            return Check(name, "differs", f"{where} (the decision changed)")
+        return Check(name, "differs", f"the decision changed: {changed[0]}{more}")
+    if name == RESULTS:
+        where = f"same decision; other fields differ: {where}"
+    if reasons:
+        return Check(name, "rendering", f"{where}; explained: {'; '.join(reasons)}")
+    return Check(name, "differs", f"{where}; unexplained: same bideval version and recorded rendering environment")

@@ -25,7 +25,10 @@ def verify_command(
     archive: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive.zip.")],
     pubkey: Annotated[Path | None, typer.Option("--pubkey", help="Public key to check the signature.")] = None,
 ) -> None:
-    """Check an archive's hashes (and signature), re-run it, compare every output byte for byte."""
+    """Check an archive's hashes (and signature), re-run it, compare its decision and every output.
+
+    Exit 0 when the decision is identical and every output is byte-identical or differs in rendering
+    only, explained by a different bideval version or rendering environment (both are listed)."""
     from bideval.audit.verdicts import render_verdict
     from bideval.audit.verify import verify_archive
     from bideval.errors import InputError

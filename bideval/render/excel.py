@@ -6,6 +6,8 @@
   Control characters (which Excel cannot store) are removed.
 * A workbook's document dates come from the rubric and every zip entry carries the same
   fixed time, so the same inputs give byte-identical files.
+* The XML is always written by openpyxl's standard-library writer, never through lxml, so
+  the bytes do not depend on whether lxml is installed (bideval/__init__.py chooses it).
 
 openpyxl is imported by the callers' modules only, never at CLI start-up.
 """
@@ -19,6 +21,7 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
+import openpyxl.xml
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
 
@@ -59,6 +62,7 @@ def display_width(text: str) -> int:
 
 def workbook_bytes(workbook: Workbook, day: date) -> bytes:
     """Save `workbook` with document dates set to `day` and fixed zip entry times."""
+    _check_xml_writer()
     moment = datetime(day.year, day.month, day.day)
     properties = workbook.properties
     properties.creator = "bideval"
@@ -68,6 +72,17 @@ def workbook_bytes(workbook: Workbook, day: date) -> bytes:
     raw = io.BytesIO()
     workbook.save(raw)
     return _pin_times(raw.getvalue(), moment)
+
+
+def _check_xml_writer() -> None:
+    """Refuse to write bytes that depend on lxml: openpyxl chose its XML writer when it was first
+    imported, and chose lxml if that happened before bideval's import set OPENPYXL_LXML=False."""
+    if openpyxl.xml.LXML:
+        raise RuntimeError(
+            "openpyxl was imported before bideval with lxml as its XML writer, so the workbook's bytes "
+            "would depend on whether lxml is installed; import bideval before openpyxl, or set the "
+            "environment variable OPENPYXL_LXML=False before starting Python"
+        )
 
 
 def _pin_times(payload: bytes, moment: datetime) -> bytes:

@@ -7,6 +7,7 @@ WeasyPrint is imported here only, so commands that do not render PDFs stay fast.
 from __future__ import annotations
 
 import calendar
+import logging
 import os
 import re
 import tempfile
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from xml.sax.saxutils import escape
 
 from bideval.engine.result import Result
@@ -37,7 +38,7 @@ def render_pdf(result: Result, lang: str, analysis: Analysis | None = None) -> b
     text = printable(render_html(result, lang, analysis))
     html = HTML(string=text, base_url=None, url_fetcher=_fetcher())
     # No pdf_identifier: the file carries no random or time-based id (reproducible bytes).
-    with _source_date(result.rubric.evaluation_date):
+    with _fonttools_subsetter(), _source_date(result.rubric.evaluation_date):
         return html.write_pdf(font_config=font_config, pdf_identifier=None)
 
 
@@ -69,9 +70,51 @@ def _covered() -> frozenset[int]:
     return frozenset(set.intersection(*maps))
 
 
+_FONTTOOLS_WARNING = "Using fontTools instead of HarfBuzz-Subset"
+_SUBSETTER_LOCK = threading.Lock()
+
+
+class _NoFontToolsWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith(_FONTTOOLS_WARNING))
+
+
+@contextmanager
+def _fonttools_subsetter() -> Iterator[None]:
+    """Subset the embedded fonts with fontTools, never HarfBuzz-subset, so a report is the same bytes
+    on every machine whether or not that system library is installed (the two write different font
+    programs). fontTools' output is fixed by its version, which archive manifests record, and its
+    timestamp by _source_date. The price on the GPU sample: about 1 s more, 191 KB instead of 133 KB.
+
+    WeasyPrint uses HarfBuzz-subset while `weasyprint.pdf.fonts.harfbuzz_subset` is set and logs a
+    warning each time it uses fontTools: for the duration that attribute is None and that warning is
+    filtered out. The lock is held throughout, as renders may run in threads; it also keeps another
+    render from restoring SOURCE_DATE_EPOCH while this one writes."""
+    import weasyprint
+    from weasyprint.pdf import fonts
+
+    if not hasattr(fonts, "harfbuzz_subset") or not hasattr(fonts.Font, "_fonttools_subset"):
+        raise RuntimeError(
+            f"WeasyPrint {weasyprint.__version__} no longer chooses its font subsetter through "
+            "weasyprint.pdf.fonts.harfbuzz_subset: bideval cannot make it subset fonts with fontTools, so "
+            "reports would depend on the system libraries; install a WeasyPrint version that has it (70 does)"
+        )
+    logger = logging.getLogger("weasyprint")
+    quiet = _NoFontToolsWarning()
+    with _SUBSETTER_LOCK:
+        previous = fonts.harfbuzz_subset
+        fonts.harfbuzz_subset = None
+        logger.addFilter(quiet)
+        try:
+            yield
+        finally:
+            logger.removeFilter(quiet)
+            fonts.harfbuzz_subset = previous
+
+
 @contextmanager
 def _source_date(day: date) -> Iterator[None]:
-    """Font subsetting with fontTools (used when HarfBuzz-subset is missing) stamps the font with
+    """fontTools, which subsets the embedded fonts (see _fonttools_subsetter), stamps each font with
     the current time unless SOURCE_DATE_EPOCH is set: pin it to the evaluation date."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(day.timetuple()))
@@ -155,7 +198,7 @@ def _fetcher():
         """Serves files under bideval/render/assets via `bideval-asset:` URLs and refuses every other URL
         (file:, http:, data: …), so text from the inputs can never make the renderer fetch anything."""
 
-        refused: list[str] = []
+        refused: ClassVar[list[str]] = []
 
         def fetch(self, url: str, headers=None):
             from weasyprint.urls import URLFetcherResponse

@@ -105,6 +105,11 @@ def test_manifest_hashes_every_member_and_records_versions(evaluated):
     assert manifest["python"] == platform.python_version()
     for library in ("weasyprint", "pydyf", "openpyxl", "jinja2", "pydantic"):
         assert manifest["libraries"][library] == metadata.version(library)
+    # issue 17: the rendering environment, beside `libraries` (kept as it was, for older verifiers)
+    from bideval.render.environment import rendering_environment
+
+    assert manifest["environment"] == rendering_environment()
+    assert {"weasyprint", "fonttools", "openpyxl", "lxml", "pdf_font_subsetter"} <= set(manifest["environment"])
     fonts = sorted(FONTS.glob("*.ttf"))
     assert fonts, "the package bundles its fonts"
     assert manifest["fonts"] == {p.name: _sha256(p.read_bytes()) for p in fonts}

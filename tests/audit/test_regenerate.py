@@ -111,3 +111,18 @@ def test_one_unreadable_run_json_does_not_sink_the_batch(built, folder):
     assert table["good.zip"][1] == "verified"
     assert table["odd.zip"][1] in {"refused", "differs"}
     assert "run.json" in table["odd.zip"][2]
+
+
+def test_an_older_versions_archive_is_verified_with_its_rendering_differences_named(folder):
+    """A 0.2.0 archive: the same decision, the outputs differ in rendering only (issue 17)."""
+    from tests.conftest import ROOT
+
+    old = ROOT / "tests" / "archives" / "0.2.0" / "kr-negotiated-80-20.zip"
+    shutil.copyfile(old, folder / "old.zip")
+    result = run("regenerate", "old.zip", "--out", "regen", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    every = len(read(old)) - 1
+    cells = summary(result.stdout)["old.zip"]
+    assert cells[:2] == [f"{every - len(OUTPUTS)}/{every}", "verified"], cells
+    assert "same decision; rendering only: results.json, report.pdf, scorecard.xlsx" in " ".join(result.stdout.split())
+    assert (folder / "regen" / "old" / "results.json").read_bytes() != read(old)["results.json"]  # this version's

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import zipfile
+from importlib import metadata
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.conftest import KR, run
 
 RUBRIC, BIDS = KR
 OUTPUTS = ("results.json", "report.pdf", "scorecard.xlsx")
-STATUSES = {"identical", "differs", "missing", "unexpected"}
+STATUSES = {"identical", "rendering", "differs", "missing", "unexpected"}
 # every member but manifest.json, known before the archive is built (the parametrize ids)
 MEMBERS = ["run.json", *OUTPUTS, f"inputs/rubric/{RUBRIC.name}", "inputs/builtin/gpus.yaml",
            *sorted(f"inputs/bids/{p.relative_to(BIDS).as_posix()}" for p in BIDS.rglob("*") if p.is_file())]  # fmt: skip
@@ -152,11 +153,14 @@ def test_a_changed_input_with_a_matching_manifest_changes_the_outputs(archive):
     forged = original.replace(b"price: 1000000000", b"price: 1100000000")
     assert forged != original
     rewrite(archive, replace={name: forged}, manifest=True)
-    found = not_verified(run("verify", archive))
+    result = run("verify", archive)
+    found = not_verified(result)
     assert status_of(found, name) == ["identical"]
     detail = detail_of(found, "results.json")
-    # names the first differing values, archived and regenerated
-    assert "archived" in detail and "now" in detail and "bids[" in detail, detail
+    # a changed decision: names the bid, the field, the archived and the regenerated value
+    assert detail.startswith("the decision changed: bid "), detail
+    assert "archived" in detail and "now" in detail and "more, below" in detail, detail
+    assert "bid alpha-soft: criteria.price.score archived 18.0000, now 16.3636" in " ".join(result.stdout.split())
     assert status_of(found, "report.pdf") == ["differs"]
     assert "sheet '" in detail_of(found, "scorecard.xlsx")
 
@@ -170,7 +174,7 @@ def test_a_changed_results_json_with_a_matching_manifest_names_the_value(archive
     rewrite(archive, replace={"results.json": forged}, manifest=True)
     found = not_verified(run("verify", archive))
     detail = detail_of(found, "results.json")
-    assert "bids[0].total: archived '99.0000', now '90.0000'" in detail, detail
+    assert detail == "the decision changed: bid alpha-soft: total archived 99.0000, now 90.0000", detail
     assert status_of(found, "results.json") == ["differs"]  # one row: the hash agrees, the re-run does not
     assert status_of(found, "report.pdf") == ["identical"]
     assert status_of(found, "scorecard.xlsx") == ["identical"]
@@ -192,7 +196,9 @@ def test_a_changed_scorecard_with_a_matching_manifest_names_the_sheet(archive):
             book.writestr(info, parts[info.filename])
     rewrite(archive, replace={"scorecard.xlsx": buffer.getvalue()}, manifest=True)
     found = not_verified(run("verify", archive))
-    assert detail_of(found, "scorecard.xlsx") == "differs in: sheet 'Panel'"
+    # the same version, the same recorded environment, the same decision: nothing explains it
+    assert detail_of(found, "scorecard.xlsx") == \
+        "differs in: sheet 'Panel'; unexplained: same bideval version and recorded rendering environment"  # fmt: skip
     assert status_of(found, "results.json") == ["identical"]
 
 
@@ -235,7 +241,7 @@ def test_a_malformed_libraries_record_is_not_a_crash(archive, libraries):
 
 
 def test_a_manifest_from_other_versions_is_noted(archive):
-    """Not a failure by itself, but said; and offered as a cause when something differs."""
+    """Not a failure by itself, but said; it never excuses a changed decision."""
     members = read(archive)
     listed = json.loads(members["manifest.json"])
     listed["libraries"]["weasyprint"] = "0.0-archived"
@@ -247,9 +253,10 @@ def test_a_manifest_from_other_versions_is_noted(archive):
     result = run("verify", archive)
     not_verified(result)
     text = " ".join(result.stdout.split())
-    assert "weasyprint: archived with 0.0-archived" in text
-    assert "archived with bideval 0.0.0-archived" in text
-    assert "differences may come from the library versions above" in text
+    assert f"weasyprint: archived 0.0-archived, now {metadata.version('weasyprint')}" in text
+    assert "archived with bideval 0.0.0-archived, re-run with" in text
+    assert "bid alpha-soft: total archived 91.0000, now 90.0000" in text
+    assert "NOT verified: the decision changed" in text
 
 
 def _forge_run(archive, change, remove=()):
