@@ -11,6 +11,10 @@ import re
 from bideval import __version__
 from bideval.audit.archive import font_hashes, library_versions
 
+# Recorded for the record, but never an explanation: bideval's bytes do not depend on them
+# (openpyxl's standard-library writer and fontTools subsetting are chosen whatever is
+# installed; tests/render/test_optional_libraries.py checks both ways).
+NOT_AN_EXPLANATION = {"lxml", "harfbuzz-subset"}
 VERSION = re.compile(r"^[0-9][0-9A-Za-z.+!-]{0,40}$")  # what a pip requirement can name safely
 
 
@@ -42,7 +46,7 @@ def _differing(archived: dict, current: dict[str, str], names: set[str], named: 
     """A line "name: archived X, now Y" per name whose values differ; each name said once only."""
     lines = []
     for name in sorted(names, key=str.lower):
-        if name.lower() in named:
+        if name.lower() in named or name in NOT_AN_EXPLANATION:
             continue
         before, now = archived.get(name), current.get(name)
         if before != now:

@@ -255,7 +255,7 @@ def test_other_bytes_with_nothing_to_explain_them_differ(json_archive, tmp_path)
 @pytest.mark.parametrize(
     ("edit", "reason"),
     [
-        (lambda m: m["environment"].update(lxml="5.3.0"), "lxml: archived 5.3.0, now "),
+        (lambda m: m["environment"].update(pango="1.48.0"), "pango: archived 1.48.0, now "),
         (lambda m: m["environment"].pop("pango"), "pango: archived not recorded, now "),
         (lambda m: m.update(bideval="0.2.9"), f"archived with bideval 0.2.9, re-run with {__version__}"),
         (lambda m: m["fonts"].update({"NanumGothic.ttf": "0" * 64}), "font NanumGothic.ttf: not the archived file"),
@@ -263,9 +263,23 @@ def test_other_bytes_with_nothing_to_explain_them_differ(json_archive, tmp_path)
     ids=["environment-entry", "environment-entry-absent", "version", "font"],
 )
 def test_a_recorded_difference_explains_other_bytes(json_archive, tmp_path, edit, reason):
+    """A different version, Pango, or font explains bytes that differ with the same decision."""
     archive = doctor(json_archive, tmp_path / "a.zip", "results.json", results_change(_renamed), manifest=edit)
     verdict = verify_archive(archive)
     assert verdict.ok and verdict.decision == []
     row = next(c for c in verdict.checks if c.name == "results.json")
     assert row.status == "rendering"
     assert f"; explained: {reason}" in row.detail, row.detail
+
+
+def test_an_optional_library_the_bytes_do_not_depend_on_explains_nothing(json_archive, tmp_path):
+    """lxml and HarfBuzz-subset are recorded, but bideval's outputs are the same with or without
+    them: a difference in them leaves other bytes unexplained."""
+
+    def edit(manifest: dict) -> None:
+        manifest["environment"].update({"lxml": "5.3.0", "harfbuzz-subset": "not available"})
+
+    archive = doctor(json_archive, tmp_path / "a.zip", "results.json", results_change(_renamed), manifest=edit)
+    verdict = verify_archive(archive)
+    row = next(c for c in verdict.checks if c.name == "results.json")
+    assert not verdict.ok and row.status == "differs"
