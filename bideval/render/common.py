@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from bideval.engine.result import CriterionInfo, Reason, Result, ResultWarning
 from bideval.render.formatting import number, value_text
@@ -42,8 +41,11 @@ class Words:
 
 def reason_text(reason: Reason, words: Words) -> str:
     subject = words.subjects.get(reason.subject or "", reason.subject or "")
-    return t(f"reason.{reason.code}", words.lang, subject=subject, actual=_show(reason.actual, words.lang),
-             required=_show(reason.required, words.lang))  # fmt: skip
+    required = reason.required
+    if reason.code == "gate_failed" and required == "true":  # a gate with `op: true`: the field must be true
+        required = True
+    return t(f"reason.{reason.code}", words.lang, subject=subject, actual=value_text(reason.actual, words.lang),
+             required=value_text(required, words.lang))  # fmt: skip
 
 
 def warning_text(warning: ResultWarning, words: Words) -> str:
@@ -53,10 +55,6 @@ def warning_text(warning: ResultWarning, words: Words) -> str:
     return t(f"warning.{warning.code}", words.lang, bidder=names.get(warning.bidder or "", ""),
              criterion=words.criteria.get(warning.criterion or "", ""), **detail)  # fmt: skip
 
-
-def _show(value: Any, lang: str) -> str:
-    # Booleans print as true/false here: reasons quote the rubric's own terms.
-    return str(value).lower() if isinstance(value, bool) else value_text(value, lang)
 
 
 

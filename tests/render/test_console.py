@@ -41,7 +41,7 @@ def test_korean_table_rows_follow_the_ranking(nipa):
                                          "857,472,000,000", "선정"]  # fmt: skip
     assert _row(text, "장터마켓")[0] == "–" and _row(text, "장터마켓")[-1] == "제외"
     assert "결과: 선정: 한빛클라우드, 가온AI, 새벽테크" in text
-    assert "자격 미충족 GPUaaS 사업 운영 중: 실제 false, 요건 true" in text
+    assert "자격 미충족 GPUaaS 사업 운영 중: 실제 아니요, 요건 예" in text  # booleans in the report's language
     assert "평가위원 편차: 한빛클라우드 / 구축 방식·기술 지원 체계" in text
 
 
