@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bideval.engine.result import Result
+from bideval.engine.result_arithmetic import panels, ranking, sums
 from bideval.errors import Problem
 from bideval.load.strict_yaml import Document, Path_
 from bideval.load.validate import dotted_path
@@ -38,7 +39,10 @@ def check_result(result: Result, doc: Document) -> list[Problem]:
     """Every inconsistency of `result`, located at the offending value of `doc`."""
     checks = (_numbers, _settings, _technical_rule, _rubric_criteria, _duplicate_ids, _bid_criteria, _panels,
               _rank_order, _outcome, _warnings, _reasons)  # fmt: skip
-    return [doc.problem(path, f"{dotted_path(path)}: {message}") for check in checks for path, message in check(result)]
+    found = [(path, message) for check in checks for path, message in check(result)]
+    if not found:  # the parts agree: now the numbers, worked out again from the criterion scores
+        found = [(path, message) for check in (sums, panels, ranking) for path, message in check(result)]
+    return [doc.problem(path, f"{dotted_path(path)}: {message}") for path, message in found]
 
 
 def _numbers(node: Any, path: Path_ = ()) -> Found:

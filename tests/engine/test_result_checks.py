@@ -338,3 +338,56 @@ def test_exponent_notation_bideval_writes_loads(tmp_path: Path) -> None:
     written = (tmp_path / "out" / "results.json").read_text(encoding="utf-8")
     assert '"points": "5E+1"' in written and '"ratio": "0E-12"' in written
     assert load_results(tmp_path / "out" / "results.json").rubric.criteria[0].points == 50
+
+
+# -- the numbers worked out again from the criterion scores (issue 18 §8) -------------------------
+# BASE: beta 45 + 47.3684 = 92.3684 ranks first and wins; alpha 40 + 50 = 90 second. quality is
+# judged on the points scale by one evaluator, so its panel mean is that one score.
+
+
+def _set_total(data: dict, value: str) -> None:
+    data["bids"][1]["total"] = value
+
+
+def test_a_total_that_is_not_the_sum_of_its_categories(tmp_path: Path) -> None:
+    """alpha's categories add up to 40 + 50 = 90; a total of 91 was typed in by hand (still below
+    beta's 92.3684, so the ranks hold and the total is the one problem)."""
+    problems, at = _problems(tmp_path, lambda d: _set_total(d, "91.0000"))
+    assert problems == [at('"91.0000"') + (": bids[1].total: 91.0000 is not the sum of the categories (90.0000): "
+                                          "the file was changed after bideval wrote it")]  # fmt: skip
+
+
+def test_a_raised_total_that_would_change_the_winner_names_the_rank_and_the_outcome(tmp_path: Path) -> None:
+    """alpha's scores raised consistently (quality 40 → 45, so 95 > beta's 92.3684) but its rank,
+    status and the outcome left as they were: the ranks and the winner no longer follow."""
+
+    def edit(data: dict) -> None:
+        alpha = data["bids"][1]
+        quality = alpha["criteria"][0]
+        quality["score"] = quality["panel"]["mean"] = quality["inputs"]["panel_mean"] = "45.0000"
+        quality["panel"]["scores"][0]["score"] = "45"
+        alpha["categories"]["quality"], alpha["total"] = "45.0000", "95.0000"
+
+    problems, at = _problems(tmp_path, edit)
+    assert any(p.endswith("bids[0].rank: 1 is not what the totals and tie-breaks give (2): the file was changed "
+                          "after bideval wrote it") for p in problems), problems  # fmt: skip
+    assert any(": outcome.winners: beta is not what the ranks and the award rule give (alpha)" in p for p in problems)
+
+
+def test_a_panel_mean_that_is_not_the_mean_of_its_scores(tmp_path: Path) -> None:
+    """One evaluator gave beta 45 on quality; a mean of 50 cannot come from that score."""
+
+    def edit(data: dict) -> None:
+        data["bids"][0]["criteria"][0]["panel"]["mean"] = "50.0000"
+
+    problems, _ = _problems(tmp_path, edit)
+    assert any("bids[0].criteria[0].panel.mean: 50.0000 is not the trimmed mean of the scores (45.0000)" in p
+               for p in problems), problems  # fmt: skip
+
+
+def test_every_sample_reads_back_without_a_problem(tmp_path: Path) -> None:
+    """The checks find nothing in what bideval itself writes."""
+    for rubric, bids in (NIPA, KR):
+        out = tmp_path / rubric.stem
+        assert run("evaluate", rubric, bids, "--format", "json", "--out", out).exit_code == 0
+        assert load_results(out / "results.json").bids
