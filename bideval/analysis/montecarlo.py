@@ -9,6 +9,7 @@ same numbers. These are probabilities, not money: floats are fine here.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bideval.analysis.model import WeightModel
@@ -27,7 +28,8 @@ class Stability:
 
 
 def stability(result: Result, *, samples: int = DEFAULT_SAMPLES, alpha: float = DEFAULT_ALPHA,
-              seed: int = 0) -> list[Stability]:  # fmt: skip
+              seed: int = 0, progress: Callable[[int, int], None] | None = None) -> list[Stability]:  # fmt: skip
+    """`progress(done, samples)` after each sample (a progress bar); it never touches the generator."""
     model = WeightModel.from_result(result)
     if not model.shares:
         return []
@@ -37,7 +39,7 @@ def stability(result: Result, *, samples: int = DEFAULT_SAMPLES, alpha: float = 
     shares = {bidder: [float(s) for s in values] for bidder, values in model.shares.items()}
     first = dict.fromkeys(shares, 0)
     selected = dict.fromkeys(shares, 0)
-    for _ in range(samples):
+    for done in range(1, samples + 1):
         draws = [rng.gammavariate(alpha * p / total, 1.0) for p in base]
         scale = total / sum(draws)
         weights = [d * scale for d in draws]
@@ -49,4 +51,6 @@ def stability(result: Result, *, samples: int = DEFAULT_SAMPLES, alpha: float = 
         decision = decide(placed, model.award)
         for bidder in decision.winners + decision.tied:
             selected[bidder] += 1
+        if progress is not None:
+            progress(done, samples)
     return [Stability(b, first[b] / samples, selected[b] / samples) for b in shares]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from bideval.analysis import montecarlo, panel, reversal, sensitivity, whatif
 from bideval.engine.pipeline import evaluate
@@ -14,6 +16,10 @@ from bideval.load.inputs import Inputs
 # every pair of bids, for each criterion: 30 bids took 8 s here, 50 bids 47 s and 100 bids
 # 161 s. Past this many bids the analysis is refused before it starts.
 MOST_BIDS = 50
+
+# The two long steps, as named to `analyze(progress=…)`: progress(step, done, total).
+FLIP_POINTS = "flip points"
+SAMPLING = "Monte Carlo"
 
 
 def too_many_bids(inputs: Inputs, where: str) -> list[Problem]:
@@ -44,17 +50,20 @@ class Analysis:
 
 
 def analyze(inputs: Inputs, *, seed: int = 0, samples: int = montecarlo.DEFAULT_SAMPLES,
-            alpha: float = montecarlo.DEFAULT_ALPHA, overrides: tuple[whatif.Override, ...] = ()) -> Analysis:  # fmt: skip
+            alpha: float = montecarlo.DEFAULT_ALPHA, overrides: tuple[whatif.Override, ...] = (),
+            progress: Callable[[str, int, int], None] | None = None) -> Analysis:  # fmt: skip
+    """`progress(step, done, total)` reports the two long steps (FLIP_POINTS, SAMPLING); it changes no number."""
     baseline = evaluate(inputs) if overrides else None
     changed = whatif.apply(inputs, list(overrides)) if overrides else inputs
     result = evaluate(changed)
+    sampling = partial(progress, SAMPLING) if progress else None
     return Analysis(
         result=result,
         baseline=baseline,
         overrides=tuple(overrides),
-        flips=sensitivity.flip_points(result),
+        flips=sensitivity.flip_points(result, partial(progress, FLIP_POINTS) if progress else None),
         sweeps=sensitivity.sweeps(result),
-        stability=montecarlo.stability(result, samples=samples, alpha=alpha, seed=seed),
+        stability=montecarlo.stability(result, samples=samples, alpha=alpha, seed=seed, progress=sampling),
         samples=samples,
         alpha=alpha,
         seed=seed,

@@ -9,6 +9,7 @@ where no criterion's points go below zero.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
@@ -75,14 +76,23 @@ def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fra
     return FlipPoint(node, node_points, None, 0, *baseline)
 
 
-def flip_points(result: Result) -> list[FlipPoint]:
-    """A flip point per criterion node (rubric order), for the bids that were ranked."""
+def flip_points(result: Result, progress: Callable[[int, int], None] | None = None) -> list[FlipPoint]:
+    """A flip point per criterion node (rubric order), for the bids that were ranked.
+
+    `progress(done, nodes)` before the first node and after each: the search can take a minute."""
     model = WeightModel.from_result(result)
     if len(model.shares) < 2:
         return []
     points_of = {c.id: Fraction(c.points) for c in result.rubric.criteria}
     nodes = [c.id for c in result.rubric.criteria if leaves_under(result, c.id) != set(model.leaves)]
-    return [flip_point(model, leaves_under(result, n), n, points_of[n]) for n in nodes]
+    flips = []
+    for node in nodes:
+        if progress is not None:
+            progress(len(flips), len(nodes))
+        flips.append(flip_point(model, leaves_under(result, node), node, points_of[node]))
+    if progress is not None:
+        progress(len(flips), len(nodes))
+    return flips
 
 
 def sweeps(result: Result) -> list[Sweep]:

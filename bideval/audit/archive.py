@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import re
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bideval import __version__
+from bideval.analysis.limits import LEAST_ALPHA, LEAST_SAMPLES, MOST_ALPHA, MOST_SAMPLES
 from bideval.audit.zipfiles import beyond_limits
 from bideval.errors import InputError, Problem
 from bideval.load.inputs import BUILTIN_NAME, Inputs
@@ -64,8 +66,8 @@ def canonical_json(data: object) -> bytes:
 class _Analysis(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     seed: int
-    samples: int = Field(ge=1, le=100_000)
-    alpha: float = Field(ge=0.01, le=1e6, allow_inf_nan=False)
+    samples: int = Field(ge=LEAST_SAMPLES, le=MOST_SAMPLES)  # the bounds `bideval analyze` takes
+    alpha: float = Field(ge=LEAST_ALPHA, le=MOST_ALPHA, allow_inf_nan=False)
 
 
 class Run(BaseModel):
@@ -140,8 +142,50 @@ def manifest(files: dict[str, bytes], run: Run) -> dict:
         "fonts": font_hashes(),
         "lang": run.lang,
         "formats": run.formats,
+        "schemas": schemas_read(files),
         "files": {name: sha256(data) for name, data in files.items()},
     }
+
+
+# A top-level `schema: bideval/…` line as written (plain scalar, maybe a comment): read without parsing the
+# whole file, which for 10,000 bids would cost more than the rest of the archive. Anything else is parsed.
+_SCHEMA_LINE = re.compile(rb"^schema:[ \t]*([A-Za-z0-9_./-]+)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+
+
+def schemas_read(files: dict[str, bytes]) -> dict[str, str | list[str]]:
+    """The `schema:` line of each input kind in inputs/ — what a later reader needs to know to read them
+    again. One value per kind as a string; a sorted list only if the files of a kind disagree."""
+    found: dict[str, set[str]] = {}
+    for name, data in files.items():
+        kind = _input_kind(name)
+        schema = _schema_of(data, name) if kind else None
+        if kind and schema is not None:
+            found.setdefault(kind, set()).add(schema)
+    return {kind: next(iter(values)) if len(values) == 1 else sorted(values) for kind, values in sorted(found.items())}
+
+
+def _input_kind(name: str) -> str | None:
+    """The kind of an archived input file by where `evaluated_files` put it (None: not an input)."""
+    parts = name.split("/")
+    if parts[0] != INPUTS or len(parts) < 3:
+        return None
+    if parts[1] == "bids":
+        return "scores" if parts[2] == "scores" and len(parts) == 4 else "bid" if len(parts) == 3 else None
+    return {"rubric": "rubric", "catalog": "catalog", "builtin": "catalog"}.get(parts[1]) if len(parts) == 3 else None
+
+
+def _schema_of(data: bytes, name: str) -> str | None:
+    from bideval.load.strict_yaml import parse_text
+
+    line = _SCHEMA_LINE.search(data)
+    if line is not None:  # never in JSON, whose keys are quoted
+        return line.group(1).decode("ascii")
+    try:
+        doc, _ = parse_text(data.decode("utf-8-sig"), name)
+    except UnicodeDecodeError:
+        return None
+    schema = doc.data.get("schema") if doc is not None and isinstance(doc.data, dict) else None
+    return schema if isinstance(schema, str) else None
 
 
 def font_hashes() -> dict[str, str]:

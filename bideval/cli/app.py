@@ -97,3 +97,21 @@ def write_archive(out_dir: Path, target: Path, *, force: bool) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, payload)
     return target
+
+
+def _print_version(value: bool) -> None:
+    """Eager, so `--version` answers before any command is looked for; needs only bideval/__init__."""
+    if value:
+        from bideval import __version__
+
+        typer.echo(f"bideval {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """The app's own options, before any command (the app's help text is the one given to typer.Typer)."""

@@ -9,6 +9,12 @@ import typer
 
 from bideval.cli.app import app, fail, make_console, write_archive
 
+# Each worker is a process that renders PDFs (WeasyPrint): more than this only queues for memory and cores.
+MOST_JOBS = 64
+JobsOpt = Annotated[int, typer.Option(
+    "--jobs", min=0, max=MOST_JOBS,
+    help=f"Parallel workers, at most {MOST_JOBS} [default: one per core].")]  # fmt: skip
+
 
 @app.command("archive")
 def archive_command(
@@ -44,8 +50,8 @@ def verify_command(
 @app.command("regenerate")
 def regenerate_command(
     archives: Annotated[list[Path], typer.Argument(metavar="ARCHIVE...", help="Archives to regenerate.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the regenerated outputs (one per archive).")],
-    jobs: Annotated[int, typer.Option("--jobs", help="Parallel workers [default: one per core].")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the regenerated outputs (one per archive).")],
+    jobs: JobsOpt = 0,
 ) -> None:
     """Regenerate and verify many archives in parallel, with a progress bar and a summary."""
     from bideval.audit.regenerate import regenerate_all

@@ -26,7 +26,7 @@ from bideval.cli.app import (
 def evaluate_command(
     rubric: RubricArg,
     bids_dir: BidsArg,
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: out/RUBRIC-ID/).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default: out/RUBRIC-ID/).")] = None,
     lang: LangOpt = "ko",
     formats: Annotated[str | None, typer.Option("--format", help="Comma-separated: json,pdf,xlsx [default: all].")] = None,
     catalog: CatalogOpt = None,
@@ -92,7 +92,9 @@ def validate_command(
 @app.command("report")
 def report_command(
     results: Annotated[Path, typer.Argument(metavar="RESULTS_JSON", help="A results.json written by evaluate.")],
-    out: Annotated[Path | None, typer.Option("--out", help="PDF file (default: report.pdf beside RESULTS_JSON).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="PDF file (default: report.pdf beside RESULTS_JSON).")
+    ] = None,
     lang: LangOpt = "ko",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
@@ -104,7 +106,7 @@ def report_command(
 def scorecard_command(
     results: Annotated[Path, typer.Argument(metavar="RESULTS_JSON", help="A results.json written by evaluate.")],
     out: Annotated[
-        Path | None, typer.Option("--out", help="Workbook (default: scorecard.xlsx beside RESULTS_JSON).")
+        Path | None, typer.Option("--out", "-o", help="Workbook (default: scorecard.xlsx beside RESULTS_JSON).")
     ] = None,
     lang: LangOpt = "ko",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,

@@ -14,7 +14,7 @@ from bideval.cli.app import BidsArg, CatalogOpt, LangOpt, RubricArg, app, check_
 def sheets_command(
     rubric: RubricArg,
     bids_dir: BidsArg,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the evaluators' workbooks.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the evaluators' workbooks.")],
     blind: Annotated[bool, typer.Option("--blind", help="Show aliases (Bidder A, B, …) instead of names.")] = False,
     lang: LangOpt = "ko",
     catalog: CatalogOpt = None,
@@ -41,7 +41,7 @@ def sheets_command(
 @app.command("import-scores")
 def import_scores_command(
     sheets: Annotated[list[Path], typer.Argument(metavar="SHEETS...", help="Filled score-sheet workbooks.")],
-    out: Annotated[Path, typer.Option("--out", help="Scores folder to write (usually BIDS_DIR/scores).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Scores folder to write (usually BIDS_DIR/scores).")],
     rubric: Annotated[Path, typer.Option("--rubric", help="The rubric the sheets were made for.")],
     bids_dir: Annotated[
         Path | None, typer.Option("--bids", help="Folder of bid files [default: the parent of --out].")

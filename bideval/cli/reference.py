@@ -13,8 +13,13 @@ from bideval.cli import app
 def reference() -> str:
     group = typer.main.get_command(app)
     lines = ["# bideval command reference", "",
-             "Generated from the commands' own help by `python -m bideval.cli.reference`; "
-             "a test fails when this file and the commands disagree.", ""]  # fmt: skip
+             ("Generated from the commands' own help by `python -m bideval.cli.reference`; "
+              "a test fails when this file and the commands disagree."), ""]  # fmt: skip
+    # the app's own options (--version), given before any command
+    own = [p for p in group.params if p.param_type_name == "option" and p.name != "help"]
+    if own:
+        lines += ["## `bideval`", "", "```", "bideval [OPTIONS] COMMAND [ARGS]...", "```", ""]
+        lines += [f"- {_describe(p)}" for p in own] + [""]
     for name, command in group.commands.items():  # type: ignore[attr-defined]  # registration order
         lines += [f"## `bideval {name}`", "", (command.help or "").strip(), ""]
         arguments = [p for p in command.params if p.param_type_name == "argument"]

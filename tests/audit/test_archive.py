@@ -119,6 +119,30 @@ def test_manifest_hashes_every_member_and_records_versions(evaluated):
                                         + "\n").encode("utf-8")  # fmt: skip
 
 
+def test_manifest_records_the_schema_of_each_input_kind_read(evaluated):
+    """Issue 18 §8: which schema versions the archived inputs were written in, one entry per kind read
+    (the KR sample has rubric, bids and scores; the built-in catalog is read and archived too)."""
+    _, members = _members(evaluated / "archive.zip")
+    assert json.loads(members["manifest.json"])["schemas"] == {
+        "bid": "bideval/bid/v1", "catalog": "bideval/catalog/v1", "rubric": "bideval/rubric/v1",
+        "scores": "bideval/scores/v1"}  # fmt: skip
+
+
+def test_schemas_read_names_disagreeing_files_sorted_and_reads_json_and_quoted_lines():
+    from bideval.audit.archive import schemas_read
+
+    files = {
+        "inputs/rubric/r.json": b'{"title": "schema: x", "schema": "bideval/rubric/v1"}',
+        "inputs/bids/b.yaml": b'# note\nschema: "bideval/bid/v2"\n',
+        "inputs/bids/a.yaml": b"schema: bideval/bid/v1  # written by hand\nbidder: {}\n",
+        "inputs/bids/scores/e.yaml": b"\xef\xbb\xbfschema: bideval/scores/v1\n",
+        "run.json": b'{"schema": "bideval/run/v1"}',
+        "results.json": b'{"schema": "bideval/results/v1"}',
+    }
+    assert schemas_read(files) == {"bid": ["bideval/bid/v1", "bideval/bid/v2"], "rubric": "bideval/rubric/v1",
+                                   "scores": "bideval/scores/v1"}  # fmt: skip
+
+
 def test_every_entry_is_dated_the_evaluation_date(evaluated):
     day = yaml.safe_load(RUBRIC.read_text(encoding="utf-8"))["evaluation_date"]
     day = day if isinstance(day, date) else date.fromisoformat(day)

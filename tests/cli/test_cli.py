@@ -193,3 +193,35 @@ def test_error_locations_and_quoted_inputs_are_never_read_as_emoji_codes(tmp_pat
     assert result.exit_code == 1, result.output
     assert f"{bid}:100:8: price: expected a whole number" in result.stderr, result.stderr
     assert ":smile:" in result.stderr and "💯" not in result.stderr and "😄" not in result.stderr
+
+
+def test_version_prints_the_package_version_without_heavy_imports():
+    """`bideval --version` answers from bideval/__init__ alone, like --help (issue 18 §8)."""
+    from bideval import __version__
+
+    done = run("--version")
+    assert done.exit_code == 0 and done.stdout == f"bideval {__version__}\n"
+    code = (
+        "import sys\n"
+        "from bideval.cli import app\n"
+        "try:\n    app(['--version'], prog_name='bideval')\nexcept SystemExit:\n    pass\n"
+        "heavy = {'weasyprint', 'openpyxl', 'pydantic', 'cryptography', 'babel'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines() == [f"bideval {__version__}", "[]"]
+
+
+def test_every_out_option_has_the_short_form_o(tmp_path):
+    """`-o` wherever `--out` exists (issue 18 §8), and it writes where `--out` would."""
+    import typer.main
+
+    from bideval.cli import app
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    outs = {name: p.opts for name, c in commands.items() for p in c.params if "--out" in p.opts}
+    assert sorted(outs) == ["evaluate", "import-scores", "regenerate", "report", "scorecard", "sheets"]
+    assert all(opts == ["--out", "-o"] for opts in outs.values())
+    done = run("evaluate", *NIPA, "-o", tmp_path / "out", "--format", "json")
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "out" / "results.json").is_file()
