@@ -29,9 +29,14 @@ class WeightModel:
             shares[bid.bidder_id] = tuple(Fraction(scores[c.id]) / Fraction(c.points) for c in infos)
         largest = max(infos, key=lambda c: c.points).id if infos else ""
         technical = (result.rubric.thresholds.get("technical") or {}).get("criteria", [])
+        ids = {c.id for c in result.rubric.criteria}
         groups = []
         for entry in result.rubric.tie_break:
-            named = technical if entry == "technical" else [largest] if entry == "largest_item" else [entry]
+            # as the ranking reads a tie-break entry: a criterion id first, then the keywords
+            if entry in ids:
+                named = [entry]
+            else:
+                named = technical if entry == "technical" else [largest] if entry == "largest_item" else [entry]
             groups.append(frozenset().union(*(leaves_under(result, n) for n in named)))
         return cls(
             tie_break=tuple(groups),

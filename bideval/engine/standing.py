@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from bideval.engine.result import CriterionScore, GateCheck, Reason, Technical
 from bideval.engine.rounding import EXACT, exact_sum
-from bideval.load.checks import largest_items
+from bideval.load.checks import tie_break_meaning
 from bideval.model.rubric import Rubric
 
 
@@ -76,13 +76,13 @@ def _technical(rubric: Rubric, scores: dict[str, CriterionScore]) -> Technical |
 
 def ranking_keys(rubric: Rubric, standing: Standing) -> tuple[Decimal, ...]:
     """Total, then each tie-break value (brief §2: higher technical score, then the item with the
-    largest points, or a criterion the rubric names); higher wins on each."""
+    largest points, or a criterion the rubric names); higher wins on each. An entry that is a
+    criterion id means that criterion, even `technical` or `largest_item` (issue 18 §8)."""
     keys = [standing.total]
     for entry in rubric.ranking.tie_break:
-        if entry == "technical":
+        kind, criterion = tie_break_meaning(rubric, entry)  # a criterion id first, a keyword second
+        if kind == "technical":
             keys.append(standing.technical.score)  # type: ignore[union-attr]  # checked when loading
-        elif entry == "largest_item":
-            keys.append(standing.criteria[largest_items(rubric)[0].id].score)
-        else:
-            keys.append(standing.criteria[entry].score)
+        else:  # "criterion" or "largest_item"; "unknown" is refused when loading
+            keys.append(standing.criteria[criterion].score)  # type: ignore[index]
     return tuple(keys)  # type: ignore[arg-type]

@@ -15,8 +15,6 @@ from bideval.model.fields import METRICS, NEEDS_DEADLINE, NEEDS_PRECISION, bid_p
 from bideval.model.rubric import Criterion, Gate, Rubric
 from bideval.model.scores import Scores
 
-TIE_BREAK_WORDS = ("technical", "largest_item")
-
 
 def criterion_paths(rubric: Rubric) -> dict[str, tuple]:
     """Criterion id → its path in the rubric document (for locating problems)."""
@@ -30,6 +28,20 @@ def largest_items(rubric: Rubric) -> list[Criterion]:
     leaves = rubric.leaves()
     most = max(c.points for c in leaves)
     return [c for c in leaves if c.points == most]
+
+
+def tie_break_meaning(rubric: Rubric, entry: str) -> tuple[str, str | None]:
+    """What one `ranking.tie_break` entry means: ("criterion", id) when a criterion has that id —
+    even `technical` or `largest_item`, since an author who names a criterion so means it;
+    else the keyword ("technical", None) or ("largest_item", id of the leaf with the most points);
+    ("unknown", None) for anything else (issue 18 §8). Checks and ranking both read it."""
+    if any(node.id == entry for node in rubric.nodes()):
+        return "criterion", entry
+    if entry == "technical":
+        return "technical", None
+    if entry == "largest_item":
+        return "largest_item", largest_items(rubric)[0].id
+    return "unknown", None
 
 
 def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
@@ -73,15 +85,37 @@ def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
                 problems.append(doc.problem(where, f"'{cid}' is already counted in the technical threshold"))
             counted |= leaves
     for i, entry in enumerate(rubric.ranking.tie_break):
-        where = doc.problem(("ranking", "tie_break", i), "")
-        if entry == "technical" and technical is None:
-            problems.append(_with(where, "tie-break 'technical' needs thresholds.technical to say which criteria"))
-        elif entry == "largest_item" and len(largest_items(rubric)) > 1:
-            tied = ", ".join(c.id for c in largest_items(rubric))
-            problems.append(_with(where, f"tie-break 'largest_item' is ambiguous: {tied} share the most points"))
-        elif entry not in TIE_BREAK_WORDS and entry not in paths:
-            problems.append(_with(where, f"tie-break '{entry}' is not 'technical', 'largest_item' or a criterion id"))
+        message = _tie_break_problem(rubric, entry)
+        if message:
+            problems.append(doc.problem(("ranking", "tie_break", i), message))
     return problems
+
+
+def _tie_break_problem(rubric: Rubric, entry: str) -> str | None:
+    """Why a tie-break entry cannot be used as written, or None (see `tie_break_meaning`)."""
+    kind, _ = tie_break_meaning(rubric, entry)
+    technical = rubric.thresholds.technical
+    if kind == "criterion" and entry == "technical" and technical is not None:
+        # Issue 18 §8: `technical` names both a criterion and the threshold's criteria. Harmless
+        # when they count the same items (the KR sample); otherwise a reader may take either.
+        if _leaves_under(rubric, technical.criteria) != _leaves_under(rubric, ["technical"]):
+            return ("tie-break 'technical' is ambiguous: it names the criterion 'technical' (used), but "
+                    f"thresholds.technical counts other items ({', '.join(technical.criteria)}); rename the "
+                    "criterion and list the one you mean: its new id, or 'technical' for the threshold's criteria")
+    elif kind == "technical" and technical is None:
+        return ("tie-break 'technical' needs thresholds.technical to say which criteria "
+                "(no criterion has the id 'technical')")
+    elif kind == "largest_item" and len(largest_items(rubric)) > 1:
+        tied = ", ".join(c.id for c in largest_items(rubric))
+        return f"tie-break 'largest_item' is ambiguous: {tied} share the most points"
+    elif kind == "unknown":
+        return f"tie-break '{entry}' is not 'technical', 'largest_item' or a criterion id"
+    return None
+
+
+def _leaves_under(rubric: Rubric, ids: list[str]) -> set[str]:
+    """The leaf ids counted by the criteria `ids` (unknown ids are reported elsewhere)."""
+    return {leaf.id for node in rubric.nodes() if node.id in ids for leaf in node.walk() if leaf.is_leaf}
 
 
 def _walk_with_paths(rubric: Rubric):
@@ -92,10 +126,6 @@ def _walk_with_paths(rubric: Rubric):
 
     for i, top in enumerate(rubric.criteria):
         yield from visit(top, ("criteria", i))
-
-
-def _with(problem: Problem, message: str) -> Problem:
-    return Problem(problem.file, problem.line, problem.column, message)
 
 
 def _check_source(rubric: Rubric, c: Criterion, doc: Document, path: tuple) -> list[Problem]:
@@ -194,13 +224,19 @@ def _digits(value: Decimal) -> str:
 
 def check_panel(
     rubric: Rubric, bidder_ids: dict[str, str], other_ids: list[str], panel: list[tuple[Scores, Document]],
-    scores_dir: str, *, complete: bool = True,
+    scores_dir: str, *, complete: bool = True, unread: int = 0,
 ) -> list[Problem]:
     """Score files against the rubric and the bids. `bidder_ids`: bids that loaded (id → file name); `other_ids`:
     ids claimed by bid files with problems (neither unknown nor checked for completeness).
-    `complete=False` (before scoring, for score sheets): every check but "a score is missing"."""
+    `complete=False` (before scoring, for score sheets): every check but "a score is missing".
+    `unread`: score files that did not load (their own problems are reported); with none loaded, the
+    folder is not "without score files" (issue 18 §8)."""
     judged = {c.id: c for c in rubric.judged()}
     if judged and not panel and complete:
+        if unread:
+            return [Problem(scores_dir, 0, 0, f"none of the {unread} score file(s) here could be read (their "
+                            "problems are listed), so nobody's scores count for the judged criteria "
+                            f"({', '.join(judged)})")]  # fmt: skip
         return [Problem(scores_dir, 0, 0, f"the rubric has judged criteria ({', '.join(judged)}) but there are "
                         "no score files here")]  # fmt: skip
     problems: list[Problem] = []

@@ -56,7 +56,7 @@ def load_inputs(
     rubric, rubric_source = _load(rubric_path, str(rubric_path), "rubric", rubric_path.name, Rubric,
                                   RUBRIC_SCHEMA, problems)  # fmt: skip
     catalog, catalog_sources = _load_catalog(catalog_path, problems)
-    bids, panel, other_ids = [], [], []
+    bids, panel, other_ids, unread = [], [], [], 0
     if bids_dir is not None and not bids_dir.is_dir():
         problems.append(Problem(str(bids_dir), 0, 0, "not a folder of bid files"))
         raise InputError(problems + (checks.check_rubric(rubric, rubric_source.doc) if rubric else []))
@@ -72,6 +72,8 @@ def load_inputs(
             loaded = _load(path, str(path), "scores", name, Scores, SCORES_SCHEMA, problems)
             if loaded[0] is not None:
                 panel.append(loaded)
+            else:
+                unread += 1
         if not bids and not problems:
             problems.append(Problem(str(bids_dir), 0, 0, "no bid files (*.yaml, *.yml, *.json) in this folder"))
     if rubric is not None:
@@ -80,8 +82,8 @@ def load_inputs(
         problems += checks.check_bids(rubric, catalog, [(b, s.doc) for b, s in bids])
         problems += checks.check_panel(rubric, {b.bidder.id: s.name for b, s in bids}, other_ids,
                                        [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR),
-                                       complete=complete_scores)  # fmt: skip
-        if not complete_scores and not panel:
+                                       complete=complete_scores, unread=unread)  # fmt: skip
+        if not complete_scores and not panel and not unread:
             problems.append(Problem(str(bids_dir / SCORES_DIR), 0, 0, "no score files to read the evaluators from; "
                                     "start each with its `evaluator:` block and `scores: {}`"))  # fmt: skip
     if problems:

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from bideval.load.limits import MAX_DECIMAL_EXPONENT, MAX_DEPTH, MAX_INT_DIGITS
+from bideval.load.limits import MAX_DECIMAL_EXPONENT, MAX_DEPTH, MAX_INT_DIGITS, MAX_NUMBER_CHARS
 
 # Raw characters YAML does not read as JSON does: those it refuses (controls, DEL, U+FFFE, ...: see
 # yaml_errors.NON_PRINTABLE), tabs (JSON allows them only between tokens, where YAML refuses some),
@@ -48,15 +48,17 @@ def read_json(text: str) -> dict[str, Any] | None:
 
 
 def _int(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
-        raise ValueError(f"integer {digits} has more than {MAX_INT_DIGITS} digits")
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:  # before int(): 200,000 digits would raise there
+        raise ValueError("integer too large")  # the YAML reader reports it, located (issue 18 §8)
     return int(digits)
 
 
 def _decimal(text: str) -> Decimal:
+    if len(text) > MAX_NUMBER_CHARS:  # before Decimal(), as for the YAML reader (issue 18 §8)
+        raise ValueError("number too long")
     value = Decimal(text)  # an exponent beyond Decimal's own range raises InvalidOperation
     if abs(value.adjusted()) > MAX_DECIMAL_EXPONENT:  # zero too, as the YAML reader: 0E-999 is no score
-        raise ValueError(f"number {text} is out of range")
+        raise ValueError("number out of range")
     return value
 
 

@@ -31,7 +31,7 @@ import yaml
 
 from bideval.errors import Problem
 from bideval.load.json_text import read_json
-from bideval.load.limits import MAX_BYTES, MAX_DECIMAL_EXPONENT, MAX_DEPTH, MAX_INT_DIGITS
+from bideval.load.limits import MAX_BYTES, MAX_DECIMAL_EXPONENT, MAX_DEPTH, MAX_INT_DIGITS, MAX_NUMBER_CHARS, too_long
 from bideval.load.yaml_errors import unprintable_problem, yaml_problem
 
 _LIBYAML = getattr(yaml, "__with_libyaml__", False)
@@ -46,6 +46,8 @@ _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
 _UNDERSCORED = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?")
 _NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Every text read as a number, or refused as one with the text in the message.
+_NUMBER_LIKE = (_INT, _DECIMAL, _LEADING_ZERO, _NON_DECIMAL_BASE, _SEXAGESIMAL, _UNDERSCORED)
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _YAML11_BOOLS = {
     "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
@@ -275,6 +277,8 @@ def resolve_plain(text: str) -> tuple[Any, str | None]:
             f"'{text}' is ambiguous (YAML 1.1 reads it as a boolean); "
             "write true or false, or quote it if it is text"
         )
+    if len(text) > MAX_NUMBER_CHARS and any(p.fullmatch(text) for p in _NUMBER_LIKE):
+        return text, too_long(text)  # before int() or Decimal(), and never echoed (issue 18 §8)
     if _INT.fullmatch(text):
         if len(text.lstrip("+-")) > MAX_INT_DIGITS:
             return text, f"number {text} is too large"
