@@ -176,13 +176,10 @@ def _check_gate(rubric: Rubric, gate: Gate, doc: Document, path: tuple) -> list[
 
 def check_bids(rubric: Rubric, catalog: Catalog, bids: list[tuple[Bid, Document]]) -> list[Problem]:
     problems: list[Problem] = []
-    first_file: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}
     precision = rubric.compute.precision if rubric.compute else None
     for bid, doc in bids:
-        bidder = bid.bidder.id
-        if bidder in first_file:
-            problems.append(doc.problem(("bidder", "id"), f"bidder id '{bidder}' is also used by {first_file[bidder]}"))
-        first_file.setdefault(bidder, doc.file)
+        problems += _used_before("bidder", bid.bidder.id, doc, ("bidder", "id"), seen)
         cluster_ids: list[str] = []
         for i, cluster in enumerate(bid.clusters):
             if cluster.id in cluster_ids:
@@ -197,6 +194,17 @@ def check_bids(rubric: Rubric, catalog: Catalog, bids: list[tuple[Bid, Document]
                 problems.append(doc.problem(where, f"GPU '{cluster.gpu}' has no {precision} figure in the catalog, "
                                             f"and the rubric counts petaflops at {precision}"))  # fmt: skip
     return problems
+
+
+def _used_before(kind: str, ident: str, doc: Document, path: tuple, seen: dict[str, tuple[str, str]]) -> list[Problem]:
+    """A bidder's or evaluator's id given by an earlier file too. Ids are compared whatever their case
+    ("KT" and "kt" are one id): score sheets and score files are named by them, and a case-blind disk
+    would make the two one file."""
+    first = seen.setdefault(ident.casefold(), (ident, doc.file))
+    if first == (ident, doc.file):
+        return []
+    spelled = "" if first[0] == ident else f" as '{first[0]}' (ids are the same whatever their case)"
+    return [doc.problem(path, f"{kind} id '{ident}' is also used by {first[1]}{spelled}")]
 
 
 def score_problem(value: Decimal, criterion: Criterion) -> str | None:
@@ -240,13 +248,9 @@ def check_panel(
         return [Problem(scores_dir, 0, 0, f"the rubric has judged criteria ({', '.join(judged)}) but there are "
                         "no score files here")]  # fmt: skip
     problems: list[Problem] = []
-    first_file: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}
     for scores, doc in panel:
-        evaluator = scores.evaluator.id
-        if evaluator in first_file:
-            problems.append(doc.problem(("evaluator", "id"), f"evaluator id '{evaluator}' is also used by "
-                                        f"{first_file[evaluator]}"))  # fmt: skip
-        first_file.setdefault(evaluator, doc.file)
+        problems += _used_before("evaluator", scores.evaluator.id, doc, ("evaluator", "id"), seen)
         problems += _check_one_sheet(scores, doc, judged, bidder_ids, set(other_ids), complete)
     for bidder in bidder_ids:
         if judged and all(bidder in s.evaluator.conflicts for s, _ in panel):

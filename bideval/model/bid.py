@@ -6,7 +6,19 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from bideval.model.common import Count, Day, LabelIn, Money, Number, PositiveNumber, Share, Slug, Strict, Text
+from bideval.model.common import (
+    Count,
+    Day,
+    LabelIn,
+    Money,
+    Number,
+    PartyId,
+    PositiveNumber,
+    Share,
+    Slug,
+    Strict,
+    Text,
+)  # fmt: skip
 
 BID_SCHEMA = "bideval/bid/v1"
 
@@ -18,7 +30,7 @@ class Member(Strict):
 
 
 class Bidder(Strict):
-    id: Slug
+    id: PartyId
     name: LabelIn
     main_site_country: Text | None = None
     gpuaas_in_service: bool | None = None

@@ -76,12 +76,17 @@ Day = Annotated[date, BeforeValidator(_to_date), WithJsonSchema({"type": "string
 Money = Annotated[int, Field(gt=0)]
 Count = Annotated[int, Field(gt=0)]
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+# Bidders and evaluators are named as a committee names them: A–E, E1, KT (issue 18 §8). Their ids
+# are unique whatever their case (load.checks), as they become file names on case-blind systems.
+PARTY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 PATTERN_HINTS = {
     SLUG_PATTERN: "expected an id: up to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit",
+    PARTY_PATTERN: "expected an id: up to 64 letters, digits, '-' or '_', starting with a letter or digit",
     CURRENCY_PATTERN: "expected a three-letter ISO 4217 currency code such as KRW",
 }
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+PartyId = Annotated[str, StringConstraints(pattern=PARTY_PATTERN)]  # a bidder's or an evaluator's id
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
 

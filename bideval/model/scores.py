@@ -6,19 +6,19 @@ from typing import Literal
 
 from pydantic import Field
 
-from bideval.model.common import LabelIn, Number, Slug, Strict
+from bideval.model.common import LabelIn, Number, PartyId, Slug, Strict
 
 SCORES_SCHEMA = "bideval/scores/v1"
 
 
 class Evaluator(Strict):
-    id: Slug
+    id: PartyId
     name: LabelIn
-    conflicts: list[Slug] = []
+    conflicts: list[PartyId] = []
 
 
 class Scores(Strict):
     schema_id: Literal["bideval/scores/v1"] = Field(alias="schema")
     evaluator: Evaluator
     # bidder id -> criterion id -> score (percent or points, per the criterion's scale)
-    scores: dict[Slug, dict[Slug, Number]] = {}
+    scores: dict[PartyId, dict[Slug, Number]] = {}

@@ -30,7 +30,7 @@ from bideval.load.checks import score_problem
 from bideval.load.inputs import Inputs, load_panel_inputs
 from bideval.load.strict_yaml import read_document, resolve_plain
 from bideval.load.validate import validate
-from bideval.model.common import Slug, Strict, Text
+from bideval.model.common import PartyId, Slug, Strict, Text
 from bideval.model.rubric import Criterion
 from bideval.model.scores import SCORES_SCHEMA, Evaluator
 from bideval.sheets import (
@@ -62,7 +62,7 @@ class _Aliases(Strict):
 
     schema_id: Literal["bideval/aliases/v1"] = Field(alias="schema")
     rubric: _RubricRef
-    aliases: dict[Text, Slug]
+    aliases: dict[Text, PartyId]
 
 
 @dataclass(frozen=True)
