@@ -24,7 +24,9 @@ _NOT_READ_ALIKE = re.compile("[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\uff
 # writes an emoji) is read as the character it stands for, as JSON means it; LibYAML refuses it.
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
 # YAML wants a key and its colon on one line, at most 1,024 characters from the key's opening quote.
-# JSON writers put none between them; any space there is left to the YAML reader.
+# JSON writers put none between them; any space there is left to the YAML reader. Strings are
+# blanked first, so a key or value that itself holds '" :' is no such space.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SPACE_BEFORE_COLON = re.compile(r'"[ \r\n]+:')
 # The YAML reader refuses a longer key as written. With no surrogate escapes, a character takes at
 # most 6 as written (\u00e9), so a key of 80 is at most 482 with its quotes: well within the limit.
@@ -33,9 +35,8 @@ _LONGEST_KEY = 80
 
 def read_json(text: str) -> dict[str, Any] | None:
     """The data of a JSON text with a mapping at the top, or None to leave the text to the YAML reader."""
-    for yaml_reads_otherwise in (_NOT_READ_ALIKE, _SPACE_BEFORE_COLON):
-        if yaml_reads_otherwise.search(text):
-            return None
+    if _NOT_READ_ALIKE.search(text) or _SPACE_BEFORE_COLON.search(_STRING.sub('""', text)):
+        return None
     try:
         data = json.loads(
             text, parse_int=_int, parse_float=_decimal, parse_constant=_refuse_constant, object_pairs_hook=_mapping

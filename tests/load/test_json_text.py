@@ -186,3 +186,16 @@ def test_a_key_yaml_would_refuse_for_its_length_is_left_to_the_yaml_reader() -> 
     assert read_json('{"' + "é" * 80 + '": 1}') is not None  # 80 characters: read by the JSON reader
     escaped = '{"' + "\\u00e9" * 80 + '": 1}'  # 482 characters as written, with the quotes
     assert read_json(escaped) == parse_yaml(escaped, "f.json")[0].data
+
+
+@pytest.mark.parametrize("source", ['{" :": null}', '{"a": " :"}', '{"x\\" :": 1}'])
+def test_a_string_holding_a_quote_space_colon_is_read_by_the_json_reader(source: str) -> None:
+    """Found by the property test above in CI: '" :' inside a key is text, not a space before a colon."""
+    doc, problems = parse_yaml(source, "f.json")
+    assert not problems
+    assert read_json(source) == doc.data
+
+
+def test_a_space_between_a_key_and_its_colon_is_left_to_the_yaml_reader() -> None:
+    assert read_json('{"a" : 1}') is None
+    assert read_json('{"a":\n 1}') == {"a": 1}
