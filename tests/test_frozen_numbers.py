@@ -56,21 +56,53 @@ def summary(result, written: bytes, *, shape: bool) -> dict:
             "reasons": [[r.code, r.subject, _text(r.actual), _text(r.required)] for r in bid.reasons],
         })  # fmt: skip
     frozen = {
-        "outcome": result.outcome.model_dump(),
+        "outcome": result.outcome.model_dump(exclude=set(ISSUE_18["outcome"])),
         "bids": bids,
         "warnings": [[w.code, w.bidder, w.criterion, {k: _text(v) for k, v in w.detail.items()}] for w in result.warnings],
         "results_sha256": hashlib.sha256(_as_frozen_version(written)).hexdigest(),
     }
     if shape:
-        frozen["results_shape"] = sorted(_key_paths(json.loads(written)))
+        frozen["results_shape"] = sorted(_key_paths(json.loads(_as_frozen_version(written))))
     return frozen
 
 
-def _as_frozen_version(written: bytes) -> bytes:
-    """results.json as the frozen version wrote it: the tool version is the one line allowed to change."""
-    from bideval import __version__
+# What issue 18 (rounds, stages, adjustments, consortia, lots, domestic accelerators) added to
+# results.json on purpose. The frozen bytes are compared with results.json without exactly these keys.
+ISSUE_18 = {
+    "outcome": ("rounds", "lots", "suitability"),
+    "bid": ("lot", "stages", "base_total", "adjustments"),
+    "metrics": ("fp64_eflops", "npu_share", "domestic_accelerator_share", "domestic_pflops_share",
+                "consortium_members", "consortium_public_share", "consortium_cloud_operators"),
+    "rubric": ("stages", "stage_scores", "adjustments", "max_bonus", "max_penalty", "suitability", "lots"),
+    "technical_threshold": ("after_adjustments",),
+}
+# The built-in catalog gained each accelerator's vendor country and NPU flag (issue 18 §6), and the
+# two NPUs fuller sources; no figure changed (tests/model/test_catalog.py). Its sha256 at 0.2.0:
+CATALOG_SHA256_0_2_0 = "cd700a60e6645db38095aa84d73d559e7951ec86cff0768d08a987333f3c9456"
 
-    return written.replace(f'"tool_version": "{__version__}"'.encode(), b'"tool_version": "0.2.0"', 1)
+
+def _as_frozen_version(written: bytes) -> bytes:
+    """results.json as the frozen version wrote it: without the keys issue 18 added, with the 0.2.0
+    catalog's sha256 and the tool version read as 0.2.0. Everything else must be byte-identical."""
+    from bideval.render.json import canonical_json
+
+    data = json.loads(written)
+    for key in ISSUE_18["outcome"]:
+        del data["outcome"][key]
+    for bid in data["bids"]:
+        for key in ISSUE_18["bid"]:
+            del bid[key]
+        for key in ISSUE_18["metrics"]:
+            del bid["metrics"][key]
+    for key in ISSUE_18["rubric"]:
+        del data["rubric"][key]
+    if data["rubric"]["thresholds"]["technical"] is not None:
+        del data["rubric"]["thresholds"]["technical"]["after_adjustments"]
+    for entry in data["inputs"]:
+        if entry["role"] == "catalog":
+            entry["sha256"] = CATALOG_SHA256_0_2_0
+    data["tool_version"] = "0.2.0"
+    return canonical_json(data)
 
 
 def _text(value: object) -> object:

@@ -36,14 +36,17 @@ class Unscorable:
 
 
 def score_bids(
-    rubric: Rubric, bids: list[Bid], metrics: dict[str, dict], panel: list[Scores]
+    rubric: Rubric, bids: list[Bid], metrics: dict[str, dict], panel: list[Scores], tops: list[Criterion] | None = None
 ) -> tuple[dict[str, list[CriterionScore]], list[Unscorable]]:
     """Each bid's criterion scores, every node in rubric order (bidder id → scores), or what
-    cannot be scored. `bids` are the bids that passed the gates."""
-    leaves = _judged_leaves(rubric, bids, panel)  # leaf id → bidder id → score
+    cannot be scored. `bids` are the bids that passed the gates (and every earlier stage); `tops`,
+    the categories to score (a stage's; default every one)."""
+    tops = rubric.criteria if tops is None else tops
+    nodes = [node for top in tops for node in top.walk()]
+    leaves = _judged_leaves(rubric, [n for n in nodes if n.method == "judged"], bids, panel)  # leaf → bidder → score
     unscorable: list[Unscorable] = []
-    for leaf in rubric.leaves():
-        if leaf.method != "judged":
+    for leaf in nodes:
+        if leaf.is_leaf and leaf.method != "judged":
             leaves[leaf.id], problems = score_computed(rubric, leaf, bids, metrics)
             unscorable += problems
     if unscorable:
@@ -51,16 +54,17 @@ def score_bids(
     scores = {}
     for bid in bids:
         by_node: dict[str, CriterionScore] = {}
-        for top in rubric.criteria:
+        for top in tops:
             _add_node(rubric, top, {leaf: column[bid.bidder.id] for leaf, column in leaves.items()}, by_node)
-        scores[bid.bidder.id] = [by_node[node.id] for node in rubric.nodes()]
+        scores[bid.bidder.id] = [by_node[node.id] for node in nodes]
     return scores, []
 
 
-def _judged_leaves(rubric: Rubric, bids: list[Bid], panel: list[Scores]) -> dict[str, dict[str, CriterionScore]]:
-    """Every judged leaf's score of every bid (leaf id → bidder id → score). A bid is scored by the
+def _judged_leaves(
+    rubric: Rubric, judged: list[Criterion], bids: list[Bid], panel: list[Scores]
+) -> dict[str, dict[str, CriterionScore]]:
+    """The `judged` leaves' scores of every bid (leaf id → bidder id → score). A bid is scored by the
     evaluators without a conflict with it (brief §2: 제척·기피·회피)."""
-    judged = rubric.judged()
     leaves: dict[str, dict[str, CriterionScore]] = {leaf.id: {} for leaf in judged}
     for bid in bids:
         bidder = bid.bidder.id

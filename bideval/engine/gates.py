@@ -8,8 +8,9 @@ from typing import Any
 
 from bideval.engine.result import GateCheck
 from bideval.model.bid import Bid
+from bideval.model.common import Label
 from bideval.model.fields import field_value
-from bideval.model.rubric import Gate
+from bideval.model.rubric import Gate, Lot
 
 
 def passes(op: str, actual: Any, value: Any) -> bool:
@@ -48,3 +49,18 @@ def check_gates(gates: list[Gate], bid: Bid, metrics: dict[str, Decimal | None])
             )  # fmt: skip
         )
     return checks
+
+
+def check_floors(lot: Lot | None, bid: Bid) -> list[GateCheck]:
+    """A lot's size floor (issue 18 §5; brief §1, the GPU rental tracks: "≥ 1,000 B200 or 2,000
+    H100/H200"): one check, passed when the bid has at least `at_least` GPUs of any one alternative's
+    models. Value and actual are written out per alternative, e.g. "b200 ≥ 1000" and "b200 1024"."""
+    if lot is None or not lot.floors:
+        return []
+    counts = [sum(c.nodes * c.gpus_per_node for c in bid.clusters if c.gpu in floor.gpus) for floor in lot.floors]
+    return [GateCheck(
+        id=f"floor-{lot.id}", label=Label(ko=f"{lot.label.ko} 최소 규모", en=f"{lot.label.en}: size floor"), field="gpus", op="any",
+        value=[f"{' + '.join(f.gpus)} ≥ {f.at_least}" for f in lot.floors],
+        actual="; ".join(f"{' + '.join(f.gpus)} {n}" for f, n in zip(lot.floors, counts)),
+        passed=any(n >= f.at_least for f, n in zip(lot.floors, counts)),
+    )]  # fmt: skip

@@ -1,7 +1,9 @@
 """The one evaluation pipeline: `evaluate(inputs) -> Result` (DESIGN §1).
 
-metrics → gates → criterion scores → category minimums → thresholds → ranking → award.
-Pure: it reads the loaded inputs and returns a new immutable Result.
+Each lot (or the call, without lots) is evaluated by `engine.lot.evaluate_lot`: metrics → gates →
+criterion scores stage by stage → bonus and penalty points → category minimums → thresholds →
+ranking → award or suitability. Then the call's rounds and outcome. Pure: it reads the loaded
+inputs and returns a new immutable Result.
 """
 
 from __future__ import annotations
@@ -9,63 +11,51 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bideval import __version__
-from bideval.engine.criteria import score_bids
-from bideval.engine.gates import check_gates
+from bideval.engine.lot import evaluate_lot
 from bideval.engine.methods import REGISTRY
-from bideval.engine.metrics import cluster_working, compute_metrics
 from bideval.engine.panel import extremes
-from bideval.engine.rank import Candidate, Decision, Placed, decide, rank
 from bideval.engine.result import (
+    AdjustmentInfo,
     BidResult,
+    CallRoundResult,
     CriterionInfo,
     Evaluator,
     InputFile,
+    LotInfo,
+    LotOutcome,
     Outcome,
-    Reason,
     Result,
     ResultWarning,
     RubricInfo,
+    StageInfo,
 )  # fmt: skip
 from bideval.engine.rounding import EXACT
-from bideval.engine.standing import Standing, ranking_keys, standing_of
-from bideval.errors import InputError
+from bideval.engine.stages import stage_maximum
 from bideval.load.inputs import Inputs
 from bideval.model.fields import NEEDS_PRECISION
+from bideval.model.procedure import CallRound
 from bideval.model.rubric import Criterion, Rubric
 
 
 def evaluate(inputs: Inputs) -> Result:
     rubric = inputs.rubric
-    bids = [bid for bid, _ in inputs.bids]
     panel = [scores for scores, _ in inputs.panel]
-    metrics = {b.bidder.id: compute_metrics(b, rubric, inputs.catalog) for b in bids}
-    gates = {b.bidder.id: check_gates(rubric.eligibility, b, metrics[b.bidder.id]) for b in bids}
-    passed = [b for b in bids if all(g.passed for g in gates[b.bidder.id])]
-    scores, unscorable = score_bids(rubric, passed, metrics, panel)
-    if unscorable:
-        docs = {bid.bidder.id: source.doc for bid, source in inputs.bids}
-        raise InputError([docs[u.bidder].problem(u.path, u.message) for u in unscorable])
-
-    standings = {b.bidder.id: standing_of(rubric, b.price, gates[b.bidder.id], scores.get(b.bidder.id, [])) for b in bids}
-    eligible = [b for b in bids if standings[b.bidder.id].status == "eligible"]
-    placed = rank([Candidate(b.bidder.id, b.price, ranking_keys(rubric, standings[b.bidder.id])) for b in eligible])
-    decision = decide(placed, rubric.award)
-    places = {p.bidder: p for p in placed}
-    results = []
-    for bid, source in inputs.bids:
-        bidder = bid.bidder.id
-        standing, place = standings[bidder], places.get(bidder)
-        status, reasons = _final_status(standing, place, decision)
-        results.append(BidResult(
-            bidder_id=bidder, name=bid.bidder.name, file=source.name, price=bid.price, gates=gates[bidder],
-            clusters=cluster_working(bid, rubric, inputs.catalog), metrics=metrics[bidder],
-            criteria=scores.get(bidder, []), categories=standing.categories, technical=standing.technical,
-            within_budget=standing.within_budget, total=standing.total, status=status,
-            rank=place.rank if place else None, rank_decided_by=_decided_by(rubric, place), reasons=reasons,
-        ))  # fmt: skip
-    # Ranked bids first, in rank order, then the rest by bidder id.
-    order = {p.bidder: i for i, p in enumerate(placed)}
-    results.sort(key=lambda r: (order.get(r.bidder_id, len(order)), r.bidder_id))
+    evaluations = {}
+    for lot, lot_rubric in rubric.lot_rubrics():
+        lot_bids = [(bid, source) for bid, source in inputs.bids if lot is None or bid.lot == lot.id]
+        evaluations[lot.id if lot else None] = evaluate_lot(lot_rubric, lot, lot_bids, inputs)
+    results = [bid for evaluation in evaluations.values() for bid in evaluation.bids]
+    decisions = {lot: e.decision for lot, e in evaluations.items()}
+    kind = overall_kind([d.kind for d in decisions.values()])
+    valid_bids = sum(e.valid_bids for e in evaluations.values())
+    outcome = Outcome(
+        kind=kind, winners=[w for d in decisions.values() for w in d.winners],
+        valid_bids=valid_bids, tied=[t for d in decisions.values() for t in d.tied],
+        rounds=call_rounds(rubric, len(inputs.bids), kind),
+        lots={lot: LotOutcome(kind=e.decision.kind, winners=e.decision.winners, valid_bids=e.valid_bids,
+                              tied=e.decision.tied) for lot, e in evaluations.items() if lot is not None},
+        suitability=[e.suitability for e in evaluations.values() if e.suitability is not None],
+    )  # fmt: skip
     return Result(
         tool_version=__version__,
         rubric=_rubric_info(rubric),
@@ -73,36 +63,54 @@ def evaluate(inputs: Inputs) -> Result:
         evaluators=[Evaluator(id=s.evaluator.id, name=s.evaluator.name, conflicts=sorted(s.evaluator.conflicts))
                     for s in panel],  # fmt: skip
         bids=results,
-        outcome=Outcome(kind=decision.kind, winners=decision.winners, valid_bids=len(eligible), tied=decision.tied),
-        warnings=_warnings(inputs, results, decision),
+        outcome=outcome,
+        warnings=_warnings(inputs, results, outcome),
     )
 
 
-def _final_status(standing: Standing, place: Placed | None, decision: Decision) -> tuple[str, list[Reason]]:
-    """A ranked bid is selected or stays eligible, with the reason it was not selected."""
-    if place is None:
-        return standing.status, list(standing.reasons)
-    if place.bidder in decision.winners:
-        return "selected", list(standing.reasons)
-    if decision.kind == "failed_tender":
-        code = "failed_tender"
-    elif place.bidder in decision.tied:
-        code = "tie_unresolved"
-    else:
-        code = "not_selected_rank"
-    return "eligible", [*standing.reasons, Reason(code=code)]
+# With lots, the call's outcome is the best any lot reached: awarded if any lot was, and so on.
+_BEST_FIRST = ("awarded", "negotiation", "tie_unresolved", "failed_tender")
 
 
-def _decided_by(rubric: Rubric, place: Placed | None) -> str | None:
-    """Which key told a ranked bid from its neighbours: "total" or a tie-break entry (None when
-    unranked, or tied on every key)."""
-    if place is None or place.tied:
-        return None
-    keys = ["total", *rubric.ranking.tie_break]
-    return keys[min(place.resolved_by, len(keys) - 1)]
+def overall_kind(kinds: list[str]) -> str:
+    return min(kinds, key=_BEST_FIRST.index)
+
+
+def call_rounds(rubric: Rubric, applicants: int, kind: str) -> list[CallRoundResult]:
+    """Every round of the call in order (issue 18 §1): the earlier ones as the rubric records them —
+    failed (유찰) when fewer applied than `award.min_valid_bids` — and the evaluated one last."""
+    *earlier, current = rubric.rounds or [CallRound(round=1)]
+    rounds = [CallRoundResult(round=r.round, announced=r.announced, applicants=r.applicants or 0,
+                              outcome=r.outcome or "failed_tender", evaluated=False, note=r.note)
+              for r in earlier]  # fmt: skip
+    return [*rounds, CallRoundResult(round=current.round, announced=current.announced, applicants=applicants,
+                                     outcome=kind, evaluated=True, note=current.note)]  # fmt: skip
 
 
 def _rubric_info(rubric: Rubric) -> RubricInfo:
+    adjustments = rubric.adjustments
+    return RubricInfo(
+        id=rubric.id, title=rubric.title, issuer=rubric.issuer, currency=rubric.currency,
+        evaluation_date=rubric.evaluation_date, precision=rubric.compute.precision if rubric.compute else None,
+        total_points=rubric.total_points, rounding=rubric.rounding.model_dump(), panel=rubric.panel.model_dump(),
+        thresholds=rubric.thresholds.model_dump(), tie_break=rubric.ranking.tie_break,
+        award=rubric.award.model_dump(), criteria=_criteria_info(rubric.criteria),
+        stages=[StageInfo(id=s.id, label=s.label, criteria=s.criteria, maximum=stage_maximum(rubric, s),
+                          passing=s.passing.model_dump(exclude_none=True) if s.passing else None, weight=s.weight)
+                for s in rubric.stages],
+        stage_scores=rubric.stage_scores,
+        adjustments=[AdjustmentInfo(id=i.id, label=i.label, kind=i.kind, rule=i.rule, source=i.source, points=i.points,
+                                    above=i.above, max=i.max) for i in (adjustments.items if adjustments else ())],
+        max_bonus=adjustments.max_bonus if adjustments else None,
+        max_penalty=adjustments.max_penalty if adjustments else None,
+        suitability=rubric.suitability.model_dump() if rubric.suitability else None,
+        lots=[LotInfo(id=lot.id, label=lot.label, floors=[f.model_dump() for f in lot.floors],
+                      award=(lot.award or rubric.award).model_dump(),
+                      criteria=_criteria_info(lot.criteria) if lot.criteria else None) for lot in rubric.lots],
+    )  # fmt: skip
+
+
+def _criteria_info(tops: list[Criterion]) -> list[CriterionInfo]:
     criteria = []
 
     def visit(node: Criterion, parent: str | None, depth: int) -> None:
@@ -114,15 +122,9 @@ def _rubric_info(rubric: Rubric) -> RubricInfo:
         for child in node.children or ():
             visit(child, node.id, depth + 1)
 
-    for top in rubric.criteria:
+    for top in tops:
         visit(top, None, 0)
-    return RubricInfo(
-        id=rubric.id, title=rubric.title, issuer=rubric.issuer, currency=rubric.currency,
-        evaluation_date=rubric.evaluation_date, precision=rubric.compute.precision if rubric.compute else None,
-        total_points=rubric.total_points, rounding=rubric.rounding.model_dump(), panel=rubric.panel.model_dump(),
-        thresholds=rubric.thresholds.model_dump(), tie_break=rubric.ranking.tie_break,
-        award=rubric.award.model_dump(), criteria=criteria,
-    )  # fmt: skip
+    return criteria
 
 
 def _input_files(inputs: Inputs) -> list[InputFile]:
@@ -131,11 +133,11 @@ def _input_files(inputs: Inputs) -> list[InputFile]:
     return [InputFile(role=s.role, name=s.name, sha256=s.sha256) for s in sources]
 
 
-def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> list[ResultWarning]:
+def _warnings(inputs: Inputs, results: list[BidResult], outcome: Outcome) -> list[ResultWarning]:
     rubric = inputs.rubric
     warnings = _spread_warnings(rubric, results)
-    if decision.tied:
-        warnings.append(ResultWarning(code="tie_unresolved", detail={"bidders": decision.tied}))
+    if outcome.tied:
+        warnings.append(ResultWarning(code="tie_unresolved", detail={"bidders": outcome.tied}))
     uses_precision = any(c.source in NEEDS_PRECISION for c in rubric.leaves())
     for bid, _ in inputs.bids if uses_precision else ():
         uncertain = sorted({c.gpu for c in bid.clusters if inputs.catalog.gpus[c.gpu].uncertain})
@@ -147,7 +149,7 @@ def _warnings(inputs: Inputs, results: list[BidResult], decision: Decision) -> l
 def _spread_warnings(rubric: Rubric, results: list[BidResult]) -> list[ResultWarning]:
     """A warning for each panel whose scores spread wider than `panel.spread_warning` of the
     item's maximum (100 % or its points), in result order, each bid's in rubric order."""
-    judged = {node.id: node for node in rubric.judged()}
+    judged = {node.id: node for _, lot_rubric in rubric.lot_rubrics() for node in lot_rubric.judged()}
     warnings = []
     for bid in results:
         for score in bid.criteria:  # empty for a bid that failed a gate

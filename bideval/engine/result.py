@@ -152,7 +152,7 @@ class Reason(Frozen):
     """Why a bid is not ranked or not selected: a code plus the facts (renderers word it)."""
 
     code: Literal["gate_failed", "below_minimum", "below_technical", "over_budget", "not_selected_budget",
-                  "not_selected_rank", "failed_tender", "tie_unresolved"]  # fmt: skip
+                  "not_selected_rank", "failed_tender", "tie_unresolved", "stage_failed", "not_suitable"]  # fmt: skip
     subject: str | None = None  # gate or criterion id
     actual: Scalar = None
     required: Scalar = None
@@ -170,6 +170,33 @@ class ClusterWorking(Frozen):
     pflops: Decimal | None
 
 
+class StageResult(Frozen):
+    """A bid's score in one stage: the sum of the stage's categories. `required` is the score the
+    pass rule asks (None for a top-N rule or none); `score` and `passed` are None for a stage the bid
+    did not reach."""
+
+    id: str
+    score: Decimal | None
+    maximum: Decimal
+    required: Decimal | None
+    passed: bool | None
+
+
+class Adjustment(Frozen):
+    """A bonus or penalty item applied to one bid (가점/감점). `earned` is what the item's rule gives
+    (at most its max); `points` is what counts, signed (a penalty is negative), after the cap on the
+    total. `reason`: rule — as earned; item_cap — the item's max cut it; total_cap — the cap on all
+    bonus (or penalty) points cut it; not_met — the rule gives nothing."""
+
+    id: str
+    label: Label
+    kind: Literal["bonus", "penalty"]
+    value: Scalar  # the metric or field the rule reads
+    earned: Decimal
+    points: Decimal
+    reason: Literal["rule", "item_cap", "total_cap", "not_met"]
+
+
 class BidResult(Frozen):
     bidder_id: str
     name: Label
@@ -182,18 +209,63 @@ class BidResult(Frozen):
     categories: dict[str, Decimal]  # top-level criterion id → score
     technical: Technical | None
     within_budget: bool | None
-    total: Decimal | None
+    total: Decimal | None  # base_total + Σ adjustments.points
     status: Status
     rank: int | None
     rank_decided_by: str | None  # "total", a tie-break key, or None (unranked or tied on every key)
     reasons: list[Reason]
+    # Issue 18 (absent from results.json written by 0.2.0): the lot bid for, each stage in rubric
+    # order, the score before and the bonus and penalty points.
+    lot: str | None = None
+    stages: list[StageResult] = []
+    base_total: Decimal | None = None
+    adjustments: list[Adjustment] = []
+
+
+OutcomeKind = Literal["awarded", "negotiation", "failed_tender", "tie_unresolved"]
+
+
+class SuitabilityCheck(Frozen):
+    id: str  # gates | thresholds | stage:<id> | min_total | category:<id>
+    actual: Scalar
+    required: Scalar
+    passed: bool
+
+
+class Suitability(Frozen):
+    """The sole applicant of a re-announced round, checked against the rubric's absolute criteria
+    before a negotiated contract (수의계약): suitable → negotiation, otherwise the round fails."""
+
+    bidder: str
+    lot: str | None = None
+    suitable: bool
+    checks: list[SuitabilityCheck]
+
+
+class CallRoundResult(Frozen):
+    round: int
+    announced: date | None
+    applicants: int
+    outcome: Literal["awarded", "negotiation", "failed_tender", "tie_unresolved"]
+    evaluated: bool  # the round these bids were scored in (the last); earlier ones as the rubric records them
+    note: Label | None = None
+
+
+class LotOutcome(Frozen):
+    kind: OutcomeKind
+    winners: list[str]
+    valid_bids: int
+    tied: list[str]
 
 
 class Outcome(Frozen):
-    kind: Literal["awarded", "negotiation", "failed_tender", "tie_unresolved"]
+    kind: OutcomeKind  # the evaluated round's outcome; with lots, the best of the lots' (pipeline)
     winners: list[str]
     valid_bids: int
     tied: list[str]  # bidders a lot must decide between (tie_unresolved)
+    rounds: list[CallRoundResult] = []  # every round in order, the evaluated one last
+    lots: dict[str, LotOutcome] = {}  # lot id → its outcome, in rubric order
+    suitability: list[Suitability] = []  # one per sole applicant of a re-announced round
 
 
 class ResultWarning(Frozen):
@@ -201,6 +273,34 @@ class ResultWarning(Frozen):
     bidder: str | None = None
     criterion: str | None = None
     detail: dict[str, Scalar | list[str]] = {}
+
+
+class StageInfo(Frozen):
+    id: str
+    label: Label
+    criteria: list[str]
+    maximum: Decimal
+    passing: Settings | None  # {min_ratio | min_score | top}
+    weight: Decimal
+
+
+class AdjustmentInfo(Frozen):
+    id: str
+    label: Label
+    kind: Literal["bonus", "penalty"]
+    rule: Literal["per_unit", "boolean"]
+    source: str
+    points: Decimal
+    above: Decimal
+    max: Decimal | None
+
+
+class LotInfo(Frozen):
+    id: str
+    label: Label
+    floors: list[Settings]  # alternatives: {gpus: [catalog ids], at_least}
+    award: Settings
+    criteria: list[CriterionInfo] | None  # None: the rubric's criteria
 
 
 class RubricInfo(Frozen):
@@ -217,6 +317,18 @@ class RubricInfo(Frozen):
     tie_break: list[str]
     award: Settings
     criteria: list[CriterionInfo]
+    stages: list[StageInfo] = []
+    stage_scores: str = "weighted_sum"
+    adjustments: list[AdjustmentInfo] = []
+    max_bonus: Decimal | None = None
+    max_penalty: Decimal | None = None
+    suitability: Settings | None = None
+    lots: list[LotInfo] = []
+
+    def criteria_of(self, lot: str | None) -> list[CriterionInfo]:
+        """The criteria a bid of `lot` was scored on: the lot's own, or the rubric's."""
+        own = next((info.criteria for info in self.lots if info.id == lot), None)
+        return own or self.criteria
 
 
 class Result(Frozen):

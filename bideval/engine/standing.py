@@ -7,11 +7,12 @@ Statuses: `excluded` — it failed a gate or a category minimum (`min_ratio`); `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bideval.engine.result import CriterionScore, GateCheck, Reason, Technical
+from bideval.engine.result import Adjustment, CriterionScore, GateCheck, Reason, StageResult, Technical
 from bideval.engine.rounding import EXACT, exact_sum
+from bideval.engine.stages import combined_score
 from bideval.load.checks import tie_break_meaning
 from bideval.model.rubric import Rubric
 
@@ -21,23 +22,36 @@ class Standing:
     status: str  # excluded | below_threshold | eligible
     reasons: list[Reason]
     criteria: dict[str, CriterionScore]  # node id → score; empty when a gate failed
-    categories: dict[str, Decimal]  # top-level criterion id → score
+    categories: dict[str, Decimal]  # top-level criterion id → score (of the stages reached)
     technical: Technical | None
     within_budget: bool | None
-    total: Decimal | None
+    total: Decimal | None  # base_total + Σ adjustment points
+    base_total: Decimal | None = None  # the categories', or the stages' combined score
+    adjustments: list[Adjustment] = field(default_factory=list)
 
 
-def standing_of(rubric: Rubric, price: int, gates: list[GateCheck], criteria: list[CriterionScore]) -> Standing:
+def standing_of(
+    rubric: Rubric, price: int, gates: list[GateCheck], criteria: list[CriterionScore],
+    stages: list[StageResult] = (), adjustments: list[Adjustment] = (),  # type: ignore[assignment]
+) -> Standing:  # fmt: skip
     """The status of one bid before ranking, with every reason for it."""
     reasons = [Reason(code="gate_failed", subject=g.id, actual=g.actual, required=_gate_text(g))
                for g in gates if not g.passed]  # fmt: skip
     if reasons:
         return Standing("excluded", reasons, {}, {}, None, None, None)
     scores = {score.id: score for score in criteria}
-    categories = {top.id: scores[top.id].score for top in rubric.criteria}
+    categories = {top.id: scores[top.id].score for top in rubric.criteria if top.id in scores}
     reasons = [Reason(code="below_minimum", subject=node.id, actual=scores[node.id].score, required=minimum(node))
-               for node in rubric.nodes() if scores[node.id].meets_minimum is False]  # fmt: skip
-    technical = _technical(rubric, scores)
+               for node in rubric.nodes() if node.id in scores and scores[node.id].meets_minimum is False]  # fmt: skip
+    failed = next((stage for stage in stages if stage.passed is False), None)
+    if failed is not None:  # not scored in the later stages: no total, no technical score
+        reasons.append(Reason(code="stage_failed", subject=failed.id, actual=failed.score, required=failed.required))
+        return Standing("excluded" if len(reasons) > 1 else "below_threshold", reasons, scores, categories,
+                        None, None, None)  # fmt: skip
+    base_total = combined_score(rubric, list(stages)) if stages else exact_sum(categories.values())
+    adjusted = exact_sum(a.points for a in adjustments)
+    total = EXACT.add(base_total, adjusted) if adjustments else base_total
+    technical = _technical(rubric, scores, adjusted)
     budget = rubric.thresholds.budget
     within_budget = None if budget is None else price <= budget
     status = "excluded" if reasons else "eligible"
@@ -47,7 +61,7 @@ def standing_of(rubric: Rubric, price: int, gates: list[GateCheck], criteria: li
     if status == "eligible" and within_budget is False:
         status = "below_threshold"
         reasons.append(Reason(code="over_budget", actual=price, required=budget))
-    return Standing(status, reasons, scores, categories, technical, within_budget, exact_sum(categories.values()))
+    return Standing(status, reasons, scores, categories, technical, within_budget, total, base_total, list(adjustments))
 
 
 def minimum(node) -> Decimal:
@@ -62,15 +76,17 @@ def _gate_text(gate: GateCheck) -> str:
     return f"{gate.op} {value}"
 
 
-def _technical(rubric: Rubric, scores: dict[str, CriterionScore]) -> Technical | None:
+def _technical(rubric: Rubric, scores: dict[str, CriterionScore], adjusted: Decimal) -> Technical | None:
     """The technical threshold (brief §2, 협상적격자): the named criteria's score must reach
-    min_ratio of their points."""
+    min_ratio of their points — with the bonus and penalty points when `after_adjustments`."""
     rule = rubric.thresholds.technical
     if rule is None:
         return None
     maximum = exact_sum(rubric.node(c).points for c in rule.criteria)
     required = EXACT.multiply(maximum, rule.min_ratio)
     score = exact_sum(scores[c].score for c in rule.criteria)
+    if rule.after_adjustments and adjusted:
+        score = EXACT.add(score, adjusted)
     return Technical(criteria=rule.criteria, score=score, maximum=maximum, required=required, passed=score >= required)
 
 

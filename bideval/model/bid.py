@@ -24,9 +24,14 @@ BID_SCHEMA = "bideval/bid/v1"
 
 
 class Member(Strict):
+    """A consortium member: its sector and kind feed the consortium metrics (public share, number of
+    cloud operators) that rules such as "public ≥ 51 %" read (issue 18; brief §1, the SPC)."""
+
     name: LabelIn
     role: Text | None = None
     share: Share
+    sector: Literal["public", "private"] | None = None
+    kind: Slug | None = None  # e.g. cloud_operator, bank, telecom, npu_maker
 
 
 class Bidder(Strict):
@@ -75,6 +80,7 @@ class Financing(Strict):
 
 class Bid(Strict):
     schema_id: Literal["bideval/bid/v1"] = Field(alias="schema")
+    lot: Slug | None = None  # the lot (track) bid for, when the rubric has lots
     bidder: Bidder
     price: Money
     clusters: list[Cluster] = []

@@ -27,6 +27,8 @@ class Tflops(Strict):
 class Gpu(Strict):
     name: Text
     vendor: Text
+    vendor_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")  # ISO 3166 code: domestic share
+    npu: bool = False  # a neural processing unit rather than a GPU
     tflops: Tflops
     memory_gb: Count
     tdp_w: Count

@@ -31,9 +31,17 @@ METRICS: dict[str, str] = {
     "domestic_server_share": "number",
     "in_service_by": "number",
     "estimated_it_power_mw": "number",
+    # Issue 18: domestic accelerators (국산화), the FP64-vector floor of the SPC, consortia.
+    "fp64_eflops": "number",
+    "npu_share": "number",
+    "domestic_accelerator_share": "number",
+    "domestic_pflops_share": "number",
+    "consortium_members": "number",
+    "consortium_public_share": "number",
+    "consortium_cloud_operators": "number",
 }
 NEEDS_PRECISION = {"total_pflops", "price_per_pflops", "public_pflops", "public_pflops_share",
-                   "price_per_public_pflops"}  # fmt: skip
+                   "price_per_public_pflops", "domestic_pflops_share"}  # fmt: skip
 NEEDS_DEADLINE = {"in_service_by"}
 
 Kind = Literal["number", "bool", "text", "date", "any"]

@@ -14,10 +14,12 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from bideval.model.catalog import Precision
+from bideval.model.procedure import Adjustments, CallRound, Stage, StageScores, Suitability
 from bideval.model.common import (
     CURRENCY_PATTERN,
     Day,
     LabelIn,
+    Count,
     Money,
     Number,
     PositiveNumber,
@@ -52,6 +54,7 @@ class Rounding(Strict):
 
 class Compute(Strict):
     precision: Precision
+    domestic_country: str = Field(default="KR", pattern=r"^[A-Z]{2}$")  # whose accelerators are domestic
 
 
 class Gate(Strict):
@@ -152,6 +155,7 @@ class Panel(Strict):
 class TechnicalThreshold(Strict):
     criteria: list[Slug] = Field(min_length=1)
     min_ratio: Share
+    after_adjustments: bool = False  # count bonus and penalty points in the technical score
 
 
 class Thresholds(Strict):
@@ -177,6 +181,25 @@ class Award(Strict):
         return self
 
 
+class Floor(Strict):
+    """One way to meet a lot's size floor: at least `at_least` GPUs of the listed catalog models together."""
+
+    gpus: list[Slug] = Field(min_length=1)
+    at_least: Count
+
+
+class Lot(Strict):
+    """A lot (track) of the call: its bids are ranked among themselves, with its own floors and
+    winners. `floors` are alternatives (meeting one suffices); `criteria` and `award`, when given,
+    replace the rubric's for this lot."""
+
+    id: Slug
+    label: LabelIn
+    floors: list[Floor] = []
+    award: Award | None = None
+    criteria: list[Criterion] | None = Field(default=None, min_length=1)
+
+
 class Rubric(Strict):
     schema_id: Literal["bideval/rubric/v1"] = Field(alias="schema")
     id: Slug
@@ -193,6 +216,26 @@ class Rubric(Strict):
     thresholds: Thresholds = Thresholds()
     ranking: Ranking = Ranking()
     award: Award = Award()
+    # The procedure (issue 18), all optional: earlier rounds of the call, the suitability check of a
+    # sole applicant, stages, bonus and penalty points, lots.
+    rounds: list[CallRound] = []
+    suitability: Suitability | None = None
+    stages: list[Stage] = []
+    stage_scores: StageScores = "weighted_sum"
+    adjustments: Adjustments | None = None
+    lots: list[Lot] = []
+
+    def for_lot(self, lot: Lot) -> Rubric:
+        """This rubric as one lot is evaluated: the lot's criteria and award where it has its own."""
+        return self.model_copy(update={"criteria": lot.criteria or self.criteria, "award": lot.award or self.award,
+                                       "lots": []})  # fmt: skip
+
+    def lot_rubrics(self) -> list[tuple[Lot | None, Rubric]]:
+        """Each lot with the rubric it is evaluated by; one (None, self) for a call without lots."""
+        return [(lot, self.for_lot(lot)) for lot in self.lots] or [(None, self)]
+
+    def lot(self, lot_id: str) -> Lot:
+        return next(lot for lot in self.lots if lot.id == lot_id)
 
     def nodes(self):
         """Every criterion, parents before children, in rubric order."""

@@ -13,7 +13,11 @@ def render_json(result: Result) -> bytes:
     """The same bytes as `json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)` + newline.
     orjson writes them (the standard library's indenting encoder is pure Python: 23 s at 10,000
     bids); it stops at integers beyond 64 bits, which the standard library then writes."""
-    data = result.model_dump(mode="json", by_alias=True)
+    return canonical_json(result.model_dump(mode="json", by_alias=True))
+
+
+def canonical_json(data: object) -> bytes:
+    """JSON data as results.json writes it."""
     try:
         return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
     except orjson.JSONEncodeError:
