@@ -43,7 +43,7 @@ def score_bids(
     the categories to score (a stage's; default every one)."""
     tops = rubric.criteria if tops is None else tops
     nodes = [node for top in tops for node in top.walk()]
-    leaves = _judged_leaves(rubric, [n for n in nodes if n.method == "judged"], bids, panel)  # leaf → bidder → score
+    leaves = _judged_leaves(rubric, [n for n in nodes if n.is_leaf and n.method == "judged"], bids, panel)  # leaf → bidder → score
     unscorable: list[Unscorable] = []
     for leaf in nodes:
         if leaf.is_leaf and leaf.method != "judged":

@@ -116,7 +116,7 @@ def _require_scores(rubric: Rubric, tops: list, bids: list[Bid], inputs: Inputs,
     loader cannot know which): a missing one is a located problem in the evaluator's file."""
     if not later_stage:
         return
-    judged = [leaf.id for top in tops for leaf in top.walk() if leaf.method == "judged"]
+    judged = [leaf.id for top in tops for leaf in top.walk() if leaf.is_leaf and leaf.method == "judged"]
     problems: list[Problem] = []
     for scores, source in inputs.panel:
         for bid in bids:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from bideval import __version__
 from bideval.engine.lot import evaluate_lot
+from bideval.engine.rank import overall_kind
 from bideval.engine.methods import REGISTRY
 from bideval.engine.panel import extremes
 from bideval.engine.result import (
@@ -66,14 +67,6 @@ def evaluate(inputs: Inputs) -> Result:
         outcome=outcome,
         warnings=_warnings(inputs, results, outcome),
     )
-
-
-# With lots, the call's outcome is the best any lot reached: awarded if any lot was, and so on.
-_BEST_FIRST = ("awarded", "negotiation", "tie_unresolved", "failed_tender")
-
-
-def overall_kind(kinds: list[str]) -> str:
-    return min(kinds, key=_BEST_FIRST.index)
 
 
 def call_rounds(rubric: Rubric, applicants: int, kind: str) -> list[CallRoundResult]:

@@ -99,3 +99,12 @@ def _decide_multiple(groups: list[list[Placed]], award: Award) -> Decision:
             return Decision("tie_unresolved", winners, [p.bidder for p in group])
         break
     return Decision("awarded" if winners else "failed_tender", winners, [])
+
+
+# With lots, the call's outcome is the best any lot reached: awarded if any lot was, then
+# negotiation, then an unresolved tie; failed (유찰) only when every lot failed.
+_BEST_FIRST = ("awarded", "negotiation", "tie_unresolved", "failed_tender")
+
+
+def overall_kind(kinds: list[str]) -> str:
+    return min(kinds, key=_BEST_FIRST.index)

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bideval.engine.result import Result
-from bideval.engine.result_arithmetic import panels, ranking, sums
+from bideval.engine.result import BidResult, Result
+from bideval.engine.result_arithmetic import adjustments, panels, ranking, sums
 from bideval.errors import Problem
 from bideval.load.strict_yaml import Document, Path_
 from bideval.load.validate import dotted_path
@@ -41,7 +41,7 @@ def check_result(result: Result, doc: Document) -> list[Problem]:
               _rank_order, _outcome, _warnings, _reasons)  # fmt: skip
     found = [(path, message) for check in checks for path, message in check(result)]
     if not found:  # the parts agree: now the numbers, worked out again from the criterion scores
-        found = [(path, message) for check in (sums, panels, ranking) for path, message in check(result)]
+        found = [(path, message) for check in (sums, adjustments, panels, ranking) for path, message in check(result)]
     return [doc.problem(path, f"{dotted_path(path)}: {message}") for path, message in found]
 
 
@@ -88,7 +88,7 @@ def _technical_rule(result: Result) -> Found:
     elif not isinstance(rule["criteria"], list):
         yield (*path, "criteria"), "expected a list of criterion ids"
     else:
-        known = {c.id for c in result.rubric.criteria}
+        known = _every_criterion(result)
         for i, c in enumerate(rule["criteria"]):
             if not isinstance(c, str) or c not in known:
                 yield (*path, "criteria", i), f"'{c}' is not a criterion of the rubric"
@@ -119,14 +119,30 @@ def _duplicate_ids(result: Result) -> Found:
             first.setdefault(id_, i)
 
 
+def expected_criteria(result: Result, bid: BidResult) -> list[str]:
+    """The criterion ids a bid's scores list, in order: its lot's criteria (none when a gate failed),
+    without the categories of the stages it did not reach."""
+    if not bid.criteria:
+        return []
+    reached = {cid for stage, info in zip(bid.stages, result.rubric.stages) if stage.score is not None
+               for cid in info.criteria}  # fmt: skip
+    unreached = {cid for info in result.rubric.stages for cid in info.criteria} - reached
+    tops: dict[str, str] = {}
+    for info in result.rubric.criteria_of(bid.lot):
+        tops[info.id] = info.id if info.parent is None else tops.get(info.parent, info.id)
+    return [cid for cid, top in tops.items() if top not in unreached]
+
+
 def _bid_criteria(result: Result) -> Found:
-    """A bid's scores follow the rubric section node by node (none when a gate failed)."""
-    order = [c.id for c in result.rubric.criteria]
-    top = {c.id for c in result.rubric.criteria if c.parent is None}
+    """A bid's scores follow its criteria node by node (none when a gate failed; a later stage's none
+    when it failed an earlier one)."""
     for b, bid in enumerate(result.bids):
         path = ("bids", b)
+        known = {c.id for c in result.rubric.criteria_of(bid.lot)}
+        order = expected_criteria(result, bid)
+        top = {c.id for c in result.rubric.criteria_of(bid.lot) if c.parent is None}
         for i, score in enumerate(bid.criteria):
-            if score.id not in order:
+            if score.id not in known:
                 yield (*path, "criteria", i, "id"), f"'{score.id}' is not a criterion of the rubric section"
             elif i >= len(order) or score.id != order[i]:
                 expected = f"'{order[i]}'" if i < len(order) else "nothing more"
@@ -138,8 +154,13 @@ def _bid_criteria(result: Result) -> Found:
             if key not in top:
                 yield (*path, "categories", key), f"'{key}' is not a top-level criterion of the rubric"
         for i, c in enumerate(bid.technical.criteria if bid.technical else []):
-            if c not in order:
+            if c not in known:
                 yield (*path, "technical", "criteria", i), f"'{c}' is not a criterion of the rubric"
+        stages = [s.id for s in bid.stages]
+        if stages and stages != [info.id for info in result.rubric.stages]:
+            yield (*path, "stages"), f"stages {', '.join(stages)} are not the rubric's, in its order"
+        if bid.lot is not None and bid.lot not in {info.id for info in result.rubric.lots}:
+            yield (*path, "lot"), f"'{bid.lot}' is not a lot of the rubric"
 
 
 def _panels(result: Result) -> Found:
@@ -153,16 +174,23 @@ def _panels(result: Result) -> Found:
 
 
 def _rank_order(result: Result) -> Found:
-    """Ranked bids first, ranks 1, 2, … (tied bids share one: 1, 1, 3); then the rest by bidder id."""
-    previous = None
+    """Bids lot by lot, in the rubric's lot order; in each, ranked bids first, ranks 1, 2, … (tied
+    bids share one: 1, 1, 3); then the rest by bidder id."""
+    lots = [info.id for info in result.rubric.lots] or [None]
+    previous, position = None, 0
     for i, bid in enumerate(result.bids):
         path = ("bids", i)
+        if previous is not None and bid.lot != previous.lot:
+            if bid.lot in lots and previous.lot in lots and lots.index(bid.lot) < lots.index(previous.lot):
+                yield (*path, "lot"), f"lot '{bid.lot}' is listed after lot '{previous.lot}'; bids follow the rubric's lots"
+            previous, position = None, 0
+        position += 1
         if (bid.rank is not None) != (bid.status in RANKED):
             has = f"rank {bid.rank}" if bid.rank is not None else "no rank"
             yield (*path, "rank"), f"{has} with status '{bid.status}'; only selected and eligible bids are ranked"
         if bid.rank is not None and previous is not None and previous.rank is None:
             yield (*path, "rank"), "ranked bids come first, before every unranked bid"
-        elif bid.rank is not None and bid.rank not in (allowed := {i + 1, previous.rank if previous else 1}):
+        elif bid.rank is not None and bid.rank not in (allowed := {position, previous.rank if previous else 1}):
             expected = " or ".join(map(str, sorted(allowed)))
             yield (*path, "rank"), f"{bid.rank} is out of order; expected {expected} (ties share a rank: 1, 1, 3)"
         elif bid.rank is None and previous is not None and previous.rank is None and bid.bidder_id < previous.bidder_id:
@@ -184,9 +212,14 @@ def _outcome(result: Result) -> Found:
             yield ("bids", i, "status"), f"'{bid.bidder_id}' is selected but not among outcome.winners"
 
 
+def _every_criterion(result: Result) -> set[str]:
+    """The ids of the rubric's criteria and of every lot's own."""
+    return {c.id for lot in [None, *(info.id for info in result.rubric.lots)] for c in result.rubric.criteria_of(lot)}
+
+
 def _warnings(result: Result) -> Found:
     bidders = {b.bidder_id for b in result.bids}
-    criteria = {c.id for c in result.rubric.criteria}
+    criteria = _every_criterion(result)
     for i, warning in enumerate(result.warnings):
         if warning.bidder is not None and warning.bidder not in bidders:
             yield ("warnings", i, "bidder"), f"'{warning.bidder}' is not one of the bids"
@@ -195,10 +228,12 @@ def _warnings(result: Result) -> Found:
 
 
 def _reasons(result: Result) -> Found:
-    criteria = {c.id for c in result.rubric.criteria}
+    criteria = _every_criterion(result) | {s.id for s in result.rubric.stages}
     for b, bid in enumerate(result.bids):
         gates = {g.id for g in bid.gates}
         for i, reason in enumerate(bid.reasons):
+            if reason.code == "not_suitable":
+                continue  # its subject lists the suitability checks failed (outcome.suitability)
             if reason.subject is not None and reason.subject not in criteria | gates:
                 yield (("bids", b, "reasons", i, "subject"),
                        f"'{reason.subject}' is neither a criterion of the rubric nor a gate of this bid")  # fmt: skip

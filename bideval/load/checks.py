@@ -16,10 +16,11 @@ from bideval.model.rubric import Criterion, Gate, Rubric
 from bideval.model.scores import Scores
 
 
-def criterion_paths(rubric: Rubric) -> dict[str, tuple]:
-    """Criterion id → its path in the rubric document (for locating problems)."""
+def criterion_paths(rubric: Rubric, root: tuple = ()) -> dict[str, tuple]:
+    """Criterion id → its path in the rubric document (for locating problems); `root`: where the
+    criteria list stands (a lot's own criteria stand under ("lots", i))."""
     paths: dict[str, tuple] = {}
-    for node, path in _walk_with_paths(rubric):
+    for node, path in _walk_with_paths(rubric, root):
         paths.setdefault(node.id, path)
     return paths
 
@@ -44,11 +45,13 @@ def tie_break_meaning(rubric: Rubric, entry: str) -> tuple[str, str | None]:
     return "unknown", None
 
 
-def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
+def check_rubric(rubric: Rubric, doc: Document, root: tuple = ()) -> list[Problem]:
+    """The rubric as a whole; `root` locates the criteria of a lot that has its own (see
+    load.procedure_checks, which checks the procedure: rounds, stages, adjustments, lots)."""
     problems: list[Problem] = []
-    paths = criterion_paths(rubric)
+    paths = criterion_paths(rubric, root)
     seen: set[str] = set()
-    for criterion, path in _walk_with_paths(rubric):
+    for criterion, path in _walk_with_paths(rubric, root):
         own = criterion.problems()
         problems += [doc.problem(path, f"criterion '{criterion.id}': {message}") for message in own]
         if -criterion.points.normalize().as_tuple().exponent > rubric.rounding.places:  # type: ignore[operator]
@@ -118,28 +121,31 @@ def _leaves_under(rubric: Rubric, ids: list[str]) -> set[str]:
     return {leaf.id for node in rubric.nodes() if node.id in ids for leaf in node.walk() if leaf.is_leaf}
 
 
-def _walk_with_paths(rubric: Rubric):
+def _walk_with_paths(rubric: Rubric, root: tuple = ()):
     def visit(node: Criterion, path: tuple):
         yield node, path
         for i, child in enumerate(node.children or ()):
             yield from visit(child, path + ("children", i))
 
     for i, top in enumerate(rubric.criteria):
-        yield from visit(top, ("criteria", i))
+        yield from visit(top, (*root, "criteria", i))
 
 
 def _check_source(rubric: Rubric, c: Criterion, doc: Document, path: tuple) -> list[Problem]:
     key = "metric" if c.metric is not None else "field"
-    name = c.source or ""
+    message = field_problem(rubric, c.source or "", "bool" if c.method == "boolean" else "number",
+                            f"method '{c.method}'", key)  # fmt: skip
+    return [doc.problem(path + (key,), message)] if message else []
+
+
+def field_problem(rubric: Rubric, name: str, wanted: str, user: str = "it", noun: str = "value") -> str | None:
+    """Why the metric or bid field `name` cannot be read as `wanted` ("number" or "bool"), or None."""
     kind = field_kind(name)
-    where = path + (key,)
     if kind is None:
-        return [doc.problem(where, f"'{name}' is neither a metric nor a bid field{_suggest(name)}")]
-    wanted = "bool" if c.method == "boolean" else "number"
+        return f"'{name}' is neither a metric nor a bid field{_suggest(name)}"
     if kind not in (wanted, "any"):
-        return [doc.problem(where, f"method '{c.method}' needs a {'true/false' if wanted == 'bool' else 'numeric'} "
-                            f"{key}; '{name}' is {kind}")]  # fmt: skip
-    return _needs_settings(rubric, name, doc, where)
+        return f"{user} needs a {'true/false' if wanted == 'bool' else 'numeric'} {noun}; '{name}' is {kind}"
+    return _settings_problem(rubric, name)
 
 
 def _suggest(name: str) -> str:
@@ -148,11 +154,16 @@ def _suggest(name: str) -> str:
 
 
 def _needs_settings(rubric: Rubric, name: str, doc: Document, where: tuple) -> list[Problem]:
+    message = _settings_problem(rubric, name)
+    return [doc.problem(where, message)] if message else []
+
+
+def _settings_problem(rubric: Rubric, name: str) -> str | None:
     if name in NEEDS_PRECISION and rubric.compute is None:
-        return [doc.problem(where, f"'{name}' needs `compute.precision` in the rubric (fp64 … fp4)")]
+        return f"'{name}' needs `compute.precision` in the rubric (fp64 … fp4)"
     if name in NEEDS_DEADLINE and rubric.service_deadline is None:
-        return [doc.problem(where, f"'{name}' needs `service_deadline` (a date) in the rubric")]
-    return []
+        return f"'{name}' needs `service_deadline` (a date) in the rubric"
+    return None
 
 
 def _check_gate(rubric: Rubric, gate: Gate, doc: Document, path: tuple) -> list[Problem]:
@@ -232,14 +243,19 @@ def _digits(value: Decimal) -> str:
 
 def check_panel(
     rubric: Rubric, bidder_ids: dict[str, str], other_ids: list[str], panel: list[tuple[Scores, Document]],
-    scores_dir: str, *, complete: bool = True, unread: int = 0,
+    scores_dir: str, *, complete: bool = True, unread: int = 0, lots: dict[str, str | None] | None = None,
 ) -> list[Problem]:
     """Score files against the rubric and the bids. `bidder_ids`: bids that loaded (id → file name); `other_ids`:
     ids claimed by bid files with problems (neither unknown nor checked for completeness).
     `complete=False` (before scoring, for score sheets): every check but "a score is missing".
     `unread`: score files that did not load (their own problems are reported); with none loaded, the
-    folder is not "without score files" (issue 18 §8)."""
-    judged = {c.id: c for c in rubric.judged()}
+    folder is not "without score files" (issue 18 §8). `lots`: each bidder's lot, whose criteria it is
+    scored on (a lot may have its own)."""
+    judged = {c.id: c for _, lot_rubric in rubric.lot_rubrics() for c in lot_rubric.judged()}
+    bidder_lots = {bidder: (lots or {}).get(bidder) for bidder in bidder_ids}
+    required = required_scores(rubric, bidder_lots)
+    of_lot = {lot.id if lot else None: {c.id for c in r.judged()} for lot, r in rubric.lot_rubrics()}
+    allowed = {bidder: of_lot.get(lot, set(judged)) for bidder, lot in bidder_lots.items()}
     if judged and not panel and complete:
         if unread:
             return [Problem(scores_dir, 0, 0, f"none of the {unread} score file(s) here could be read (their "
@@ -251,7 +267,7 @@ def check_panel(
     seen: dict[str, tuple[str, str]] = {}
     for scores, doc in panel:
         problems += _used_before("evaluator", scores.evaluator.id, doc, ("evaluator", "id"), seen)
-        problems += _check_one_sheet(scores, doc, judged, bidder_ids, set(other_ids), complete)
+        problems += _check_one_sheet(scores, doc, judged, bidder_ids, set(other_ids), complete, required, allowed)
     for bidder in bidder_ids:
         if judged and all(bidder in s.evaluator.conflicts for s, _ in panel):
             problems.append(Problem(scores_dir, 0, 0, f"every evaluator has a conflict with '{bidder}'; "
@@ -259,9 +275,23 @@ def check_panel(
     return problems
 
 
+def required_scores(rubric: Rubric, lots: dict[str, str | None]) -> dict[str, list[str]]:
+    """The judged criteria each bidder must be scored on before evaluating: those of its lot's criteria
+    (the rubric's, or the lot's own) — without a later stage's, which only the bids that reach that
+    stage need (engine.lot checks those)."""
+    by_lot = {lot.id if lot else None: lot_rubric for lot, lot_rubric in rubric.lot_rubrics()}
+    later = {cid for stage in rubric.stages[1:] for cid in stage.criteria}
+    required = {}
+    for bidder, lot in lots.items():
+        lot_rubric = by_lot.get(lot) or rubric
+        required[bidder] = [leaf.id for top in lot_rubric.criteria if top.id not in later
+                            for leaf in top.walk() if leaf.is_leaf and leaf.method == "judged"]  # fmt: skip
+    return required
+
+
 def _check_one_sheet(
     scores: Scores, doc: Document, judged: dict[str, Criterion], bidders: dict[str, str], others: set[str],
-    complete: bool,
+    complete: bool, required: dict[str, list[str]], allowed: dict[str, set[str]],
 ) -> list[Problem]:
     problems: list[Problem] = []
     evaluator = scores.evaluator.id
@@ -281,17 +311,20 @@ def _check_one_sheet(
             continue
         for cid, value in given.items():
             top = tops.get(cid)
-            if top is not None and _ZERO <= value <= top:
+            if top is not None and _ZERO <= value <= top and cid in allowed[bidder]:
                 continue  # the usual case, a million times at 10,000 bids: no call, no message
             where = ("scores", bidder, cid)
             if top is None:
                 problems.append(doc.problem(where, f"'{cid}' is not a judged criterion of this rubric", key=True))
+            elif cid not in allowed[bidder]:
+                problems.append(doc.problem(where, f"'{cid}' is not a judged criterion of the lot bidder '{bidder}' "
+                                            "bids for", key=True))  # fmt: skip
             else:
                 problems.append(doc.problem(where, f"score for '{cid}': {score_problem(value, judged[cid])}"))
     for bidder in sorted(bidders):
         if bidder in scores.evaluator.conflicts or not complete:
             continue
-        missing = [cid for cid in judged if cid not in scores.scores.get(bidder, {})]
+        missing = [cid for cid in required[bidder] if cid not in scores.scores.get(bidder, {})]
         if missing:
             listed = bidder in scores.scores
             problems.append(doc.problem(("scores", bidder) if listed else ("scores",), f"evaluator '{evaluator}' "

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bideval.errors import InputError, Problem
 from bideval.load import checks
+from bideval.load.procedure_checks import check_lots_of_bids, check_procedure
 from bideval.load.strict_yaml import Document, read_document
 from bideval.load.validate import M, validate
 from bideval.model.bid import BID_SCHEMA, Bid
@@ -77,12 +78,14 @@ def load_inputs(
         if not bids and not problems:
             problems.append(Problem(str(bids_dir), 0, 0, "no bid files (*.yaml, *.yml, *.json) in this folder"))
     if rubric is not None:
-        problems += checks.check_rubric(rubric, rubric_source.doc)
+        problems += checks.check_rubric(rubric, rubric_source.doc) + check_procedure(rubric, rubric_source.doc)
     if rubric is not None and catalog is not None and bids_dir is not None:
         problems += checks.check_bids(rubric, catalog, [(b, s.doc) for b, s in bids])
+        problems += check_lots_of_bids(rubric, catalog, rubric_source.doc, [(b, s.doc) for b, s in bids])
         problems += checks.check_panel(rubric, {b.bidder.id: s.name for b, s in bids}, other_ids,
                                        [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR),
-                                       complete=complete_scores, unread=unread)  # fmt: skip
+                                       complete=complete_scores, unread=unread,
+                                       lots={b.bidder.id: b.lot for b, _ in bids})  # fmt: skip
         if not complete_scores and not panel and not unread:
             problems.append(Problem(str(bids_dir / SCORES_DIR), 0, 0, "no score files to read the evaluators from; "
                                     "start each with its `evaluator:` block and `scores: {}`"))  # fmt: skip
