@@ -72,7 +72,11 @@ def test_kr_sample_tie_on_total_is_broken_by_technical_score(tmp_path):
     assert bids["alpha-soft"]["rank_decided_by"] == "technical"
     assert bids["delta-info"]["status"] == "below_threshold"
     assert bids["delta-info"]["rank"] is None
-    assert data["outcome"] == {"kind": "awarded", "winners": ["alpha-soft"], "valid_bids": 4, "tied": []}
+    assert data["outcome"] == {"kind": "awarded", "winners": ["alpha-soft"], "valid_bids": 4, "tied": [],
+                               # one round, the one evaluated; no lots, no suitability check (issue 18)
+                               "rounds": [{"round": 1, "announced": None, "applicants": 5, "outcome": "awarded",
+                                           "evaluated": True, "note": None}],
+                               "lots": {}, "suitability": []}  # fmt: skip
     assert "Alpha Soft" in result.stdout
 
 
