@@ -135,6 +135,12 @@ def test_catalog_lists_dense_figures():
     assert "b300" in result.stdout and "1.25" in result.stdout
 
 
+def test_catalog_names_each_vendor_country_and_the_npus():
+    """Issue 18 §6: the Korean NPUs are domestic; the rubric's domestic_* metrics count them."""
+    rows = [line for line in run("catalog", "--precision", "bf16").stdout.splitlines() if line.startswith("│ rngd")]
+    assert rows and "256" in rows[0] and "(KR)" in "".join(rows)
+
+
 @pytest.mark.parametrize(
     "args",
     [["evaluate", *NIPA, "--lang", "fr"], ["evaluate", *NIPA, "--format", "docx"], ["catalog", "--precision", "fp16"],
