@@ -53,7 +53,7 @@ def summary(result, written: bytes, *, shape: bool) -> dict:
             "panels": {c.id: [_text(c.panel.mean), _text(c.panel.spread), c.panel.trimmed,
                               [f"{e.evaluator} {e.score} {e.status}" for e in c.panel.scores]]
                        for c in bid.criteria if c.panel is not None},
-            "reasons": [[r.code, r.subject, _text(r.actual), _text(r.required)] for r in bid.reasons],
+            "reasons": [[_frozen_code(r.code), r.subject, _text(r.actual), _text(r.required)] for r in bid.reasons],
         })  # fmt: skip
     frozen = {
         "outcome": result.outcome.model_dump(exclude=set(ISSUE_18["outcome"])),
@@ -81,6 +81,13 @@ ISSUE_18 = {
 CATALOG_SHA256_0_2_0 = "cd700a60e6645db38095aa84d73d559e7951ec86cff0768d08a987333f3c9456"
 
 
+def _frozen_code(code: str) -> str:
+    """The reason code as 0.2.0 wrote it. 0.2.0 never wrote `not_selected_budget`: a bid ranked below
+    the winners of a multiple award was `not_selected_rank` even when the award budget had run out.
+    Issue 18 gives such a bid the budget reason; the decision (status, rank, winners) is unchanged."""
+    return "not_selected_rank" if code == "not_selected_budget" else code
+
+
 def _as_frozen_version(written: bytes) -> bytes:
     """results.json as the frozen version wrote it: without the keys issue 18 added, with the 0.2.0
     catalog's sha256 and the tool version read as 0.2.0. Everything else must be byte-identical."""
@@ -96,6 +103,9 @@ def _as_frozen_version(written: bytes) -> bytes:
             del bid["metrics"][key]
     for key in ISSUE_18["rubric"]:
         del data["rubric"][key]
+    for bid in data["bids"]:
+        for reason in bid["reasons"]:
+            reason["code"] = _frozen_code(reason["code"])
     if data["rubric"]["thresholds"]["technical"] is not None:
         del data["rubric"]["thresholds"]["technical"]["after_adjustments"]
     for entry in data["inputs"]:

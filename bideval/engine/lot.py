@@ -149,8 +149,8 @@ def _final_status(
         code = "failed_tender"
     elif place.bidder in decision.tied:
         code = "tie_unresolved"
-    else:
-        code = "not_selected_rank"
+    else:  # ranked below the winners: the award budget ran out, or the number of winners was reached
+        code = "not_selected_budget" if decision.cut_by == "budget" else "not_selected_rank"
     return "eligible", [*standing.reasons, Reason(code=code)]
 
 

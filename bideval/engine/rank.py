@@ -35,6 +35,7 @@ class Decision:
     kind: str  # awarded | negotiation | failed_tender | tie_unresolved
     winners: list[str]
     tied: list[str]
+    cut_by: str | None = None  # multiple awards: "budget" or "max_winners", what stopped the winners
 
 
 def rank(candidates: list[Candidate]) -> list[Placed]:
@@ -97,7 +98,8 @@ def _decide_multiple(groups: list[list[Placed]], award: Award) -> Decision:
         some_fit = room > 0 and any(award.budget is None or spent + p.price <= award.budget for p in group)
         if len(group) > 1 and some_fit:
             return Decision("tie_unresolved", winners, [p.bidder for p in group])
-        break
+        cut_by = "budget" if len(group) <= room else "max_winners"
+        return Decision("awarded" if winners else "failed_tender", winners, [], cut_by)
     return Decision("awarded" if winners else "failed_tender", winners, [])
 
 

@@ -226,7 +226,7 @@ OutcomeKind = Literal["awarded", "negotiation", "failed_tender", "tie_unresolved
 
 
 class SuitabilityCheck(Frozen):
-    id: str  # gates | thresholds | stage:<id> | min_total | category:<id>
+    id: str  # gates | stages | thresholds | min_total | category:<id>
     actual: Scalar
     required: Scalar
     passed: bool

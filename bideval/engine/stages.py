@@ -26,19 +26,24 @@ def stage_scores(stage: Stage, categories: dict[str, dict[str, Decimal]]) -> dic
 
 def judge_stage(rubric: Rubric, stage: Stage, scores: dict[str, Decimal]) -> dict[str, StageResult]:
     """Whether each bid (bidder id → stage score) passes the stage's rule."""
-    maximum = stage_maximum(rubric, stage)
+    maximum, required = stage_maximum(rubric, stage), required_score(rubric, stage)
     rule = stage.passing
-    required: Decimal | None = None
-    if rule is not None and rule.min_ratio is not None:
-        required = EXACT.multiply(maximum, rule.min_ratio)
-    elif rule is not None and rule.min_score is not None:
-        required = rule.min_score
     if rule is not None and rule.top is not None:
         passing = top_scores(scores, rule.top)
     else:
         passing = {bidder for bidder, score in scores.items() if required is None or score >= required}
     return {bidder: StageResult(id=stage.id, score=score, maximum=maximum, required=required, passed=bidder in passing)
             for bidder, score in scores.items()}  # fmt: skip
+
+
+def required_score(rubric: Rubric, stage: Stage) -> Decimal | None:
+    """The score the stage's rule asks: its points × min_ratio, or min_score; None for top N or no rule."""
+    rule = stage.passing
+    if rule is not None and rule.min_ratio is not None:
+        return EXACT.multiply(stage_maximum(rubric, stage), rule.min_ratio)
+    if rule is not None and rule.min_score is not None:
+        return rule.min_score
+    return None
 
 
 def top_scores(scores: dict[str, Decimal], top: int) -> set[str]:
@@ -51,7 +56,8 @@ def top_scores(scores: dict[str, Decimal], top: int) -> set[str]:
 
 
 def not_reached(rubric: Rubric, stage: Stage) -> StageResult:
-    return StageResult(id=stage.id, score=None, maximum=stage_maximum(rubric, stage), required=None, passed=None)
+    return StageResult(id=stage.id, score=None, maximum=stage_maximum(rubric, stage),
+                       required=required_score(rubric, stage), passed=None)  # fmt: skip
 
 
 def combined_score(rubric: Rubric, stages: list[StageResult]) -> Decimal:

@@ -25,8 +25,9 @@ def check_suitability(rubric: Rubric, bidder: str, standing: Standing, lot: str 
         if rubric.stages:
             checks.append(SuitabilityCheck(id="stages", actual=stage_failed is None, required=True,
                                            passed=stage_failed is None))  # fmt: skip
-        eligible = standing.status == "eligible"
-        checks.append(SuitabilityCheck(id="thresholds", actual=eligible, required=True, passed=eligible))
+        # The rubric's own minimums and thresholds; a failed stage is the check above, not counted twice.
+        met = not any(r.code in ("below_minimum", "below_technical", "over_budget") for r in standing.reasons)
+        checks.append(SuitabilityCheck(id="thresholds", actual=met, required=True, passed=met))
     if standing.total is not None and rule.min_total is not None:
         total = standing.total if rule.after_adjustments else standing.base_total
         checks.append(SuitabilityCheck(id="min_total", actual=total, required=rule.min_total,

@@ -19,13 +19,14 @@ def render_catalog(catalog: Catalog, console: Console, precision: str | None = N
         table.add_column(p, justify="right")
     table.add_column("mem GB", justify="right")
     table.add_column("TDP W", justify="right")
-    table.add_column("vendor")  # its country decides what counts as domestic (issue 18 §6)
     table.add_column("source")
     for gpu_id, gpu in sorted(catalog.gpus.items()):
         figures = [getattr(gpu.tflops, p) for p in shown]
         name = gpu.name + (" (uncertain)" if gpu.uncertain else "")
-        vendor = f"{gpu.vendor} ({gpu.vendor_country or '?'})" + (", NPU" if gpu.npu else "")
+        # The vendor's country decides what counts as domestic (issue 18 §6): under the name, so the
+        # table keeps its width.
+        country = f"{gpu.vendor_country or '?'}" + (" · NPU" if gpu.npu else "")
         # Text(visible()): a catalog passed with --catalog is input, never markup nor terminal controls.
-        table.add_row(gpu_id, Text(visible(name)), *[f"{f:,}" if f is not None else "–" for f in figures],
-                      str(gpu.memory_gb), f"{gpu.tdp_w:,}", Text(visible(vendor)), Text(visible(gpu.source)))  # fmt: skip
+        table.add_row(gpu_id, Text(f"{visible(name)}\n{visible(country)}"), *[f"{f:,}" if f is not None else "–" for f in figures],
+                      str(gpu.memory_gb), f"{gpu.tdp_w:,}", Text(visible(gpu.source)))  # fmt: skip
     console.print(table)

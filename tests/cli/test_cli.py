@@ -137,8 +137,11 @@ def test_catalog_lists_dense_figures():
 
 def test_catalog_names_each_vendor_country_and_the_npus():
     """Issue 18 §6: the Korean NPUs are domestic; the rubric's domestic_* metrics count them."""
-    rows = [line for line in run("catalog", "--precision", "bf16").stdout.splitlines() if line.startswith("│ rngd")]
-    assert rows and "256" in rows[0] and "(KR)" in "".join(rows)
+    lines = run("catalog", "--precision", "bf16").stdout.splitlines()
+    rngd = next(i for i, line in enumerate(lines) if line.startswith("│ rngd"))
+    assert "256" in lines[rngd] and any("KR · NPU" in line for line in lines[rngd : rngd + 4])
+    h100 = next(i for i, line in enumerate(lines) if line.startswith("│ h100-sxm"))
+    assert any("│ US " in line for line in lines[h100 : h100 + 3])
 
 
 @pytest.mark.parametrize(

@@ -193,3 +193,16 @@ def test_every_bid_failing_a_gate_is_a_failed_tender_without_warnings(tmp_path):
     result = _run(tmp_path, rubric, {"a": 100, "b": 90}, {"e1": {"a": 10, "b": 50}})
     assert [(b.bidder_id, b.status, b.criteria) for b in result.bids] == [("a", "excluded", []), ("b", "excluded", [])]
     assert result.outcome.kind == "failed_tender" and result.warnings == []
+
+
+def test_bids_left_out_of_a_multiple_award_say_whether_the_budget_or_the_count_did_it(tmp_path):
+    """DESIGN §2.1: winners in rank order while the cumulative price fits the budget (and max_winners).
+    Quality (points) a 60, b 50, c 30; price 40 × lowest ÷ this with prices 100, 80, 60: a 24, b 30,
+    c 40 → totals 84, 80, 70. Budget 150: a (100) fits, a + b = 180 does not → b and c are not selected
+    because of the budget. max_winners 1 without a budget: because of their rank."""
+    prices, panel = {"a": 100, "b": 80, "c": 60}, {"e1": {"a": 60, "b": 50, "c": 30}}
+    budget = _run(tmp_path / "1", _rubric(award={"mode": "multiple", "budget": 150}), prices, {"e1": dict(panel["e1"])})
+    assert [(b.bidder_id, str(b.total), [r.code for r in b.reasons]) for b in budget.bids] == [
+        ("a", "84.0000", []), ("b", "80.0000", ["not_selected_budget"]), ("c", "70.0000", ["not_selected_budget"])]
+    count = _run(tmp_path / "2", _rubric(award={"mode": "multiple", "max_winners": 1}), prices, {"e1": dict(panel["e1"])})
+    assert [[r.code for r in b.reasons] for b in count.bids] == [[], ["not_selected_rank"], ["not_selected_rank"]]
