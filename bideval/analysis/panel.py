@@ -2,6 +2,9 @@
 
 Flags, not verdicts: an evaluator far from the others may be the one who read the bid
 best. Scores are compared as shares of the item's maximum (percent or points scale).
+
+Per lot (`lot`; None for a call without lots): the bids of one lot, on its criteria. Every panel a
+bid has counts, a bid that failed a stage included (its earlier stages were scored).
 """
 
 from __future__ import annotations
@@ -38,10 +41,12 @@ class Agreement:
     bidders: int
 
 
-def _panels(result: Result):
-    """(criterion, bidder, {evaluator: score as % of maximum}) for each judged item of each bid."""
-    maxima = {c.id: c.points for c in result.rubric.criteria}
+def _panels(result: Result, lot: str | None = None):
+    """(criterion, bidder, {evaluator: score as % of maximum}) for each judged item of each bid of `lot`."""
+    maxima = {c.id: c.points for c in result.rubric.criteria_of(lot)}
     for bid in result.bids:
+        if bid.lot != lot:
+            continue
         for score in bid.criteria:
             if score.panel is None:
                 continue
@@ -51,9 +56,9 @@ def _panels(result: Result):
             yield score.id, bid.bidder_id, given
 
 
-def leniency(result: Result) -> list[Leniency]:
+def leniency(result: Result, lot: str | None = None) -> list[Leniency]:
     deviations: dict[str, list[float]] = {}
-    for _, _, given in _panels(result):
+    for _, _, given in _panels(result, lot):
         for evaluator, value in given.items():
             others = [v for e, v in given.items() if e != evaluator]
             if others:
@@ -61,10 +66,10 @@ def leniency(result: Result) -> list[Leniency]:
     return [Leniency(e, statistics.fmean(d), len(d)) for e, d in sorted(deviations.items())]
 
 
-def outliers(result: Result, limit: float = 2.0) -> list[Outlier]:
+def outliers(result: Result, limit: float = 2.0, lot: str | None = None) -> list[Outlier]:
     """Scores more than `limit` standard deviations from the other evaluators' scores."""
     found = []
-    for criterion, bidder, given in _panels(result):
+    for criterion, bidder, given in _panels(result, lot):
         for evaluator, value in sorted(given.items()):
             others = [v for e, v in given.items() if e != evaluator]
             if len(others) < 2:
@@ -76,10 +81,10 @@ def outliers(result: Result, limit: float = 2.0) -> list[Outlier]:
     return found
 
 
-def agreement(result: Result) -> list[Agreement]:
-    """Kendall's W per judged item, over the bidders every (non-conflicted) evaluator scored."""
+def agreement(result: Result, lot: str | None = None) -> list[Agreement]:
+    """Kendall's W per judged item, over the bidders (of `lot`) every (non-conflicted) evaluator scored."""
     by_item: dict[str, dict[str, dict[str, float]]] = {}
-    for criterion, bidder, given in _panels(result):
+    for criterion, bidder, given in _panels(result, lot):
         by_item.setdefault(criterion, {})[bidder] = given
     rows = []
     for criterion, bids in by_item.items():

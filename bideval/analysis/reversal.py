@@ -2,8 +2,13 @@
 
 Relative methods (ratio_to_best, korean_price) score a bid against the best of the
 others, so removing a bid — or adding a clone that is worse in every way — can reorder
-the rest (the known paradox of relative price formulas). Each case re-runs the real
-pipeline on changed inputs; the input files are never touched.
+the rest (the known paradox of relative price formulas). A stage that passes only the
+top N is relative too. Each case re-runs the real pipeline on changed inputs (stage pass rules,
+bonus and penalty points and the suitability check applied again); the input files are never
+touched.
+
+Per lot (`lot`; None for a call without lots): its bids are removed in turn, a clone of its
+last-ranked bid is added, and the order compared is the lot's.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from bideval.engine.methods import REGISTRY
 from bideval.engine.pipeline import evaluate
+from bideval.errors import InputError
 from bideval.load.inputs import Inputs
 
 CLONE_PRICE_FACTOR = 11, 10  # the clone asks 10 % more for the same offer
@@ -22,36 +28,56 @@ class Reversal:
     change: str  # "without <bidder>" or "with a clone of <bidder>"
     before: tuple[str, ...]  # order of the bids that remain, as evaluated
     after: tuple[str, ...]  # their order in the changed evaluation
+    problem: str | None = None  # why the changed inputs could not be evaluated (then `after` is empty)
 
     @property
     def reversed(self) -> bool:
-        return self.before != self.after
+        return self.problem is None and self.before != self.after
 
 
-def uses_relative_methods(inputs: Inputs) -> bool:
-    return any(REGISTRY[c.method or ""].relative for c in inputs.rubric.leaves() if c.method)
+def uses_relative_methods(inputs: Inputs, lot: str | None = None) -> bool:
+    """Whether a bid's score or passing depends on the other bids of `lot`: a relative method, or a
+    stage that passes the top N."""
+    rubric = inputs.rubric.for_lot(inputs.rubric.lot(lot)) if lot is not None else inputs.rubric
+    top_n = any(stage.passing is not None and stage.passing.top is not None for stage in rubric.stages)
+    return top_n or any(REGISTRY[c.method or ""].relative for c in rubric.leaves() if c.method)
 
 
-def _order(inputs: Inputs) -> tuple[str, ...]:
-    return tuple(b.bidder_id for b in evaluate(inputs).bids if b.rank is not None)
+def _order(inputs: Inputs, lot: str | None) -> tuple[str, ...]:
+    return tuple(b.bidder_id for b in evaluate(inputs).bids if b.rank is not None and b.lot == lot)
 
 
-def reversals(inputs: Inputs) -> list[Reversal]:
-    """Remove each bid in turn; then add a dominated clone of the last-ranked bid."""
-    base = _order(inputs)
+def _lot_of(inputs: Inputs, bid) -> str | None:
+    return bid.lot if inputs.rubric.lots else None
+
+
+def reversals(inputs: Inputs, lot: str | None = None) -> list[Reversal]:
+    """Remove each bid of `lot` in turn; then add a dominated clone of its last-ranked bid."""
+    base = _order(inputs, lot)
     rows = []
     for bid, _ in inputs.bids:
+        if _lot_of(inputs, bid) != lot:
+            continue
         gone = bid.bidder.id
         kept = tuple(pair for pair in inputs.bids if pair[0].bidder.id != gone)
-        if not kept:
+        if not any(_lot_of(inputs, other) == lot for other, _ in kept):
             continue
-        after = _order(replace(inputs, bids=kept))
-        rows.append(Reversal(f"without {gone}", tuple(b for b in base if b != gone), after))
+        rows.append(_case(f"without {gone}", tuple(b for b in base if b != gone), replace(inputs, bids=kept), lot))
     if base:
         clone_inputs, clone_id = _with_clone(inputs, base[-1])
-        after = tuple(b for b in _order(clone_inputs) if b != clone_id)
-        rows.append(Reversal(f"with a clone of {base[-1]} at +10 % price", base, after))
+        rows.append(_case(f"with a clone of {base[-1]} at +10 % price", base, clone_inputs, lot, clone_id))
     return rows
+
+
+def _case(change: str, before: tuple[str, ...], inputs: Inputs, lot: str | None, clone: str = "") -> Reversal:
+    """One changed evaluation. It can fail where the real one did not — a bid newly reaching a later
+    stage that nobody scored — and then says why instead of ordering."""
+    try:
+        after = _order(inputs, lot)
+    except InputError as exc:
+        first = exc.problems[0].message if exc.problems else str(exc)
+        return Reversal(change, before, (), first)
+    return Reversal(change, before, tuple(b for b in after if b != clone))
 
 
 def _with_clone(inputs: Inputs, bidder: str) -> tuple[Inputs, str]:

@@ -1,4 +1,8 @@
-"""One call for the whole analysis: `analyze(inputs, …) -> Analysis`, for every renderer."""
+"""One call for the whole analysis: `analyze(inputs, …) -> Analysis`, for every renderer.
+
+With lots, every analysis is made per lot (`LotAnalysis`, in the rubric's lot order): bids compete
+only within their lot. A call without lots is one part whose `lot` is None.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,10 @@ MOST_BIDS = 50
 FLIP_POINTS = "flip points"
 SAMPLING = "Monte Carlo"
 
+# What the weight analyses (flip points, one at a time, Monte Carlo) hold as evaluated, or how they
+# count the procedure, said beside them (message ids `an_held_<code>`), in this order.
+HELD = ("stages", "stage_scores", "adjustments", "suitability", "rerun")
+
 
 def too_many_bids(inputs: Inputs, where: str) -> list[Problem]:
     """The problem of a programme too large to analyse (`where` names where its bids came from)."""
@@ -32,44 +40,91 @@ def too_many_bids(inputs: Inputs, where: str) -> list[Problem]:
 
 
 @dataclass(frozen=True)
-class Analysis:
-    result: Result  # as evaluated (with the overrides, if any)
-    baseline: Result | None  # before the overrides; None without overrides
-    overrides: tuple[whatif.Override, ...]
+class LotAnalysis:
+    """The analyses of one lot (None: a call without lots)."""
+
+    lot: str | None
     flips: list[sensitivity.FlipPoint]
     sweeps: list[sensitivity.Sweep]
     stability: list[montecarlo.Stability]
-    samples: int
-    alpha: float
-    seed: int
     relative_methods: bool
     reversals: list[reversal.Reversal]
     leniency: list[panel.Leniency]
     outliers: list[panel.Outlier]
     agreement: list[panel.Agreement]
+    held: tuple[str, ...] = ()  # codes of HELD that apply: empty for a call without the procedures of issue 18
+
+
+@dataclass(frozen=True)
+class Analysis:
+    result: Result  # as evaluated (with the overrides, if any)
+    baseline: Result | None  # before the overrides; None without overrides
+    overrides: tuple[whatif.Override, ...]
+    samples: int
+    alpha: float
+    seed: int
+    lots: tuple[LotAnalysis, ...]  # one per lot, in rubric order; one (lot None) without lots
 
 
 def analyze(inputs: Inputs, *, seed: int = 0, samples: int = montecarlo.DEFAULT_SAMPLES,
             alpha: float = montecarlo.DEFAULT_ALPHA, overrides: tuple[whatif.Override, ...] = (),
             progress: Callable[[str, int, int], None] | None = None) -> Analysis:  # fmt: skip
-    """`progress(step, done, total)` reports the two long steps (FLIP_POINTS, SAMPLING); it changes no number."""
+    """`progress(step, done, total)` reports the two long steps (FLIP_POINTS, SAMPLING) over every
+    lot together; it changes no number."""
     baseline = evaluate(inputs) if overrides else None
     changed = whatif.apply(inputs, list(overrides)) if overrides else inputs
     result = evaluate(changed)
-    sampling = partial(progress, SAMPLING) if progress else None
-    return Analysis(
-        result=result,
-        baseline=baseline,
-        overrides=tuple(overrides),
-        flips=sensitivity.flip_points(result, partial(progress, FLIP_POINTS) if progress else None),
-        sweeps=sensitivity.sweeps(result),
-        stability=montecarlo.stability(result, samples=samples, alpha=alpha, seed=seed, progress=sampling),
-        samples=samples,
-        alpha=alpha,
-        seed=seed,
-        relative_methods=reversal.uses_relative_methods(changed),
-        reversals=reversal.reversals(changed),
-        leniency=panel.leniency(result),
-        outliers=panel.outliers(result),
-        agreement=panel.agreement(result),
-    )
+    lots = [lot.id for lot in changed.rubric.lots] or [None]
+    flips = _Steps(progress, FLIP_POINTS, sum(len(sensitivity.flip_nodes(result, lot)) for lot in lots))
+    sampling = _Steps(progress, SAMPLING, samples * sum(montecarlo.sampled(result, lot) for lot in lots))
+    parts = []
+    for lot in lots:
+        parts.append(LotAnalysis(
+            lot=lot,
+            flips=sensitivity.flip_points(result, flips.part() if progress else None, lot),
+            sweeps=sensitivity.sweeps(result, lot),
+            stability=montecarlo.stability(result, samples=samples, alpha=alpha, seed=seed,
+                                           progress=sampling.part() if progress else None, lot=lot),
+            relative_methods=reversal.uses_relative_methods(changed, lot),
+            reversals=reversal.reversals(changed, lot),
+            leniency=panel.leniency(result, lot),
+            outliers=panel.outliers(result, lot=lot),
+            agreement=panel.agreement(result, lot),
+            held=held(result, lot),
+        ))  # fmt: skip
+    return Analysis(result=result, baseline=baseline, overrides=tuple(overrides), samples=samples, alpha=alpha,
+                    seed=seed, lots=tuple(parts))  # fmt: skip
+
+
+def held(result: Result, lot: str | None) -> tuple[str, ...]:
+    """Which of HELD the analyses of `lot` say: stages held, stage weights counted, bonus and penalty
+    points added, a sole applicant's suitability held, and that the re-runs re-apply them all."""
+    rubric = result.rubric
+    weighted = rubric.stage_scores == "last_stage" or any(stage.weight != 1 for stage in rubric.stages)
+    codes = {
+        "stages": bool(rubric.stages),
+        "stage_scores": bool(rubric.stages) and weighted,
+        "adjustments": bool(rubric.adjustments),
+        "suitability": any(s.lot == lot for s in result.outcome.suitability),
+    }
+    codes["rerun"] = any(codes.values())
+    return tuple(code for code in HELD if codes[code])
+
+
+class _Steps:
+    """One progress count over every lot: each lot's `progress(done, total)` shifted by the lots before it."""
+
+    def __init__(self, progress: Callable[[str, int, int], None] | None, step: str, total: int) -> None:
+        self.report = partial(progress, step) if progress else None
+        self.total, self.before, self.last = total, 0, -1
+
+    def part(self) -> Callable[[int, int], None]:
+        start = self.before
+
+        def report(done: int, _: int) -> None:
+            self.before = start + done
+            if self.report is not None and self.before != self.last:  # a lot's 0 is the last one's end
+                self.last = self.before
+                self.report(self.before, self.total)
+
+        return report

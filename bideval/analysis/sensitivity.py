@@ -5,6 +5,10 @@ rata) keeps the total. Every bid's total is then linear in δ, so two bids swap 
 one δ, found exactly: T_a + δ·slope_a = T_b + δ·slope_b. The flip point of S is the
 smallest |δ| at which the winner (or selected set) changes — or none inside the range
 where no criterion's points go below zero.
+
+Per lot (`lot`; None for a call without lots), over the bids the lot ranked, with the totals they
+were ranked by (stage weights, bonus and penalty points: see `model`); what the model holds as
+evaluated (stage results, a sole applicant's suitability check) is not re-derived at other points.
 """
 
 from __future__ import annotations
@@ -57,8 +61,10 @@ def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fra
     baseline = _selection(model, model.points)
     slopes, totals = {}, model.totals(model.points)
     for bidder, shares in model.shares.items():
-        into = sum((p * s for leaf, p, s in zip(model.leaves, model.points, shares) if leaf in subset), Fraction(0))
-        slopes[bidder] = into / inside - (totals[bidder] - into) / outside if outside else Fraction(0)
+        into = sum((p * s * model.count(i) for i, (leaf, p, s) in enumerate(zip(model.leaves, model.points, shares))
+                    if leaf in subset), Fraction(0))  # fmt: skip
+        rest = totals[bidder] - model.offsets.get(bidder, 0) - into  # the bonus and penalty points do not move
+        slopes[bidder] = into / inside - rest / outside if outside else Fraction(0)
     crossings = {Fraction(0)}  # a tie today flips at once
     for a, b in combinations(model.shares, 2):
         if slopes[a] != slopes[b]:
@@ -76,31 +82,44 @@ def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fra
     return FlipPoint(node, node_points, None, 0, *baseline)
 
 
-def flip_points(result: Result, progress: Callable[[int, int], None] | None = None) -> list[FlipPoint]:
-    """A flip point per criterion node (rubric order), for the bids that were ranked.
-
-    `progress(done, nodes)` before the first node and after each: the search can take a minute."""
-    model = WeightModel.from_result(result)
+def flip_nodes(result: Result, lot: str | None = None) -> list[str]:
+    """The nodes a flip point is searched for (every node but one over all leaves); none with fewer
+    than two ranked bids."""
+    model = WeightModel.from_result(result, lot)
     if len(model.shares) < 2:
         return []
-    points_of = {c.id: Fraction(c.points) for c in result.rubric.criteria}
-    nodes = [c.id for c in result.rubric.criteria if leaves_under(result, c.id) != set(model.leaves)]
+    criteria = result.rubric.criteria_of(lot)
+    return [c.id for c in criteria if leaves_under(criteria, c.id) != set(model.leaves)]
+
+
+def flip_points(result: Result, progress: Callable[[int, int], None] | None = None,
+                lot: str | None = None) -> list[FlipPoint]:  # fmt: skip
+    """A flip point per criterion node (rubric order), for the bids `lot` ranked.
+
+    `progress(done, nodes)` before the first node and after each: the search can take a minute."""
+    model = WeightModel.from_result(result, lot)
+    if len(model.shares) < 2:
+        return []
+    criteria = result.rubric.criteria_of(lot)
+    points_of = {c.id: Fraction(c.points) for c in criteria}
+    nodes = flip_nodes(result, lot)
     flips = []
     for node in nodes:
         if progress is not None:
             progress(len(flips), len(nodes))
-        flips.append(flip_point(model, leaves_under(result, node), node, points_of[node]))
+        flips.append(flip_point(model, leaves_under(criteria, node), node, points_of[node]))
     if progress is not None:
         progress(len(flips), len(nodes))
     return flips
 
 
-def sweeps(result: Result) -> list[Sweep]:
+def sweeps(result: Result, lot: str | None = None) -> list[Sweep]:
     """One at a time: each node's points ±10 % and ±20 %, the rest rescaled; the resulting order."""
-    model = WeightModel.from_result(result)
+    model = WeightModel.from_result(result, lot)
+    criteria = result.rubric.criteria_of(lot)
     rows = []
-    for info in result.rubric.criteria:
-        subset = leaves_under(result, info.id)
+    for info in criteria:
+        subset = leaves_under(criteria, info.id)
         if subset == set(model.leaves) or not model.shares:
             continue
         inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))

@@ -1,9 +1,11 @@
 """What-if: re-run the evaluation with overrides, never touching the input files.
 
 `--set hanbit-cloud.price=800000000` changes one bid field (any path of the bid file,
-e.g. `bidder.gpuaas_in_service=false`); `--points price-performance=20` changes a leaf's
-points, and its parents' points follow so that they still add up. Values are read with the
-same strict rules as the input files.
+e.g. `bidder.gpuaas_in_service=false`, or `lot=track-2`); `--points price-performance=20`
+changes a leaf's points, and its parents' points follow so that they still add up — in the
+rubric's criteria and in every lot's own criteria that have that leaf. Values are read with the
+same strict rules as the input files. The whole evaluation is re-run: stage pass rules, bonus and
+penalty points and the suitability check are applied again.
 """
 
 from __future__ import annotations
@@ -83,19 +85,23 @@ def _points(inputs: Inputs, override: Override) -> Inputs:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value <= 0:
         raise InputError([Problem(where, 0, 0, "expected a number of points greater than 0")])
     rubric = inputs.rubric
-    leaf = next((c for c in rubric.leaves() if c.id == override.target), None)
-    if leaf is None:
+    trees = [rubric.criteria] + [lot.criteria for lot in rubric.lots if lot.criteria]
+    if not any(c.id == override.target and c.is_leaf for tree in trees for top in tree for c in top.walk()):
         raise InputError([Problem(where, 0, 0, "expected the id of a leaf criterion (one with a method)")])
-    difference = Decimal(value) - leaf.points
 
-    def rebuilt(node: Criterion) -> tuple[Criterion, bool]:
-        if node.id == leaf.id:
-            return node.model_copy(update={"points": Decimal(value)}), True
+    def rebuilt(node: Criterion) -> tuple[Criterion, Decimal | None]:
+        """The node with the leaf's new points, and by how much its points changed (None: not under it)."""
+        if node.id == override.target and node.is_leaf:
+            return node.model_copy(update={"points": Decimal(value)}), Decimal(value) - node.points
         if not node.children:
-            return node, False
-        children, hit = zip(*(rebuilt(c) for c in node.children))
-        points = node.points + difference if any(hit) else node.points
-        return node.model_copy(update={"children": list(children), "points": points}), any(hit)
+            return node, None
+        children, changes = zip(*(rebuilt(c) for c in node.children))
+        difference = next((d for d in changes if d is not None), None)
+        points = node.points + difference if difference is not None else node.points
+        return node.model_copy(update={"children": list(children), "points": points}), difference
 
-    criteria = [rebuilt(c)[0] for c in rubric.criteria]
-    return replace(inputs, rubric=rubric.model_copy(update={"criteria": criteria}))
+    def tree(criteria: list[Criterion]) -> list[Criterion]:
+        return [rebuilt(c)[0] for c in criteria]
+
+    lots = [lot.model_copy(update={"criteria": tree(lot.criteria)}) if lot.criteria else lot for lot in rubric.lots]
+    return replace(inputs, rubric=rubric.model_copy(update={"criteria": tree(rubric.criteria), "lots": lots}))

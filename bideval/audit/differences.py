@@ -39,9 +39,19 @@ def _flatten(value: object, path: str = "") -> dict[str, object]:
 def _json_difference(archived: object, produced: object, limit: int = 5) -> str:
     a, b = _flatten(archived), _flatten(produced)
     paths = [p for p in sorted(set(a) | set(b)) if a.get(p, "∅") != b.get(p, "∅")]
-    shown = "; ".join(f"{p}: archived {a.get(p, '∅')!r}, now {b.get(p, '∅')!r}" for p in paths[:limit])
-    more = f" (+{len(paths) - limit} more)" if len(paths) > limit else ""
-    return (shown + more) if paths else "same values, different bytes (formatting)"
+    if not paths:
+        return "same values, different bytes (formatting)"
+    # Values on both sides first, the tool version leading (it explains the rest); then the fields
+    # one side has alone (a later version adds fields: issue 18 added lots, stages, …).
+    changed = sorted((p for p in paths if p in a and p in b), key=lambda p: p != "tool_version")
+    ordered = changed + [p for p in paths if p not in a or p not in b]
+    shown = "; ".join(f"{p}: archived {a.get(p, '∅')!r}, now {b.get(p, '∅')!r}" for p in ordered[:limit])
+    rest = ordered[limit:]
+    if not rest:
+        return shown
+    counts = ((sum(p in a and p in b for p in rest), "changed"), (sum(p not in a for p in rest), "only in the re-run"),
+              (sum(p not in b for p in rest), "only in the archive"))  # fmt: skip
+    return f"{shown} (+{len(rest)} more: " + ", ".join(f"{n} {what}" for n, what in counts if n) + ")"
 
 
 def _xlsx_difference(archived: bytes, produced: bytes) -> str:

@@ -4,7 +4,8 @@
 2. If a public key is given, the Ed25519 signature over manifest.json is checked.
 3. The evaluation is re-run from the archived inputs in a temporary folder, every output is
    rendered again and compared byte for byte, and the decision (scores, statuses, ranks,
-   outcome; see `decision`) is compared with the archived results.json's.
+   outcome; see `decision`) is compared with the archived results.json's — a field added by a
+   version newer than the archive's, and absent from it, is left out (`decision.compared`).
 4. Bytes that differ while the decision is the same are `rendering` when the manifest
    explains them (another bideval version or rendering environment; see `explain`), and a
    failure when nothing does.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from bideval import __version__
 from bideval.audit.archive import ARCHIVE_SCHEMA, MANIFEST, OUTPUT_NAMES, SIGNATURE, read_run, sha256
-from bideval.audit.decision import changes, decision
+from bideval.audit.decision import changes, compared
 from bideval.audit.differences import describe_difference
 from bideval.audit.explain import explanations, other_version_advice
 from bideval.audit.zipfiles import read_members, unpack
@@ -160,10 +161,10 @@ def _decision_changes(archived: bytes | None, produced: bytes) -> list[str] | No
     if archived == produced:  # the same bytes: the same decision, without reading a large file twice
         return []
     try:
-        before = decision(json.loads(archived))
+        before = json.loads(archived)
     except (ValueError, RecursionError):
         return [f"the archived {RESULTS} is not readable JSON"]
-    return changes(before, decision(json.loads(produced)))
+    return changes(*compared(before, json.loads(produced)))  # fields newer than the archive: see `decision`
 
 
 def _output_check(name: str, archived: bytes | None, produced: bytes, changed: list[str] | None,

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from bideval import __version__
 from bideval.engine.lot import evaluate_lot
-from bideval.engine.rank import overall_kind
 from bideval.engine.methods import REGISTRY
 from bideval.engine.panel import extremes
+from bideval.engine.rank import overall_kind
 from bideval.engine.result import (
     AdjustmentInfo,
     BidResult,

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from bideval.engine.adjustments import adjust
 from bideval.engine.panel import aggregate
 from bideval.engine.rank import Candidate, Decision, decide, overall_kind, rank
 from bideval.engine.result import BidResult, CriterionInfo, Result
 from bideval.engine.rounding import EXACT, exact_sum, round_quotient, round_to
-from bideval.engine.adjustments import adjust
 from bideval.model.procedure import AdjustmentItem, Adjustments
 from bideval.model.rubric import Award, Panel
 

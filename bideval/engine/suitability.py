@@ -9,7 +9,7 @@ least `min_total` points and every category at least `min_category_ratio` of its
 
 from __future__ import annotations
 
-from bideval.engine.result import SuitabilityCheck, Suitability
+from bideval.engine.result import Suitability, SuitabilityCheck
 from bideval.engine.rounding import EXACT
 from bideval.engine.standing import Standing
 from bideval.model.rubric import Rubric

@@ -254,8 +254,9 @@ def check_panel(
     judged = {c.id: c for _, lot_rubric in rubric.lot_rubrics() for c in lot_rubric.judged()}
     bidder_lots = {bidder: (lots or {}).get(bidder) for bidder in bidder_ids}
     required = required_scores(rubric, bidder_lots)
-    of_lot = {lot.id if lot else None: {c.id for c in r.judged()} for lot, r in rubric.lot_rubrics()}
-    allowed = {bidder: of_lot.get(lot, set(judged)) for bidder, lot in bidder_lots.items()}
+    # Each bidder's judged criteria as its lot defines them (two lots may define one id differently).
+    of_lot = {lot.id if lot else None: {c.id: c for c in r.judged()} for lot, r in rubric.lot_rubrics()}
+    allowed = {bidder: of_lot[lot] if lot in of_lot else judged for bidder, lot in bidder_lots.items()}
     if judged and not panel and complete:
         if unread:
             return [Problem(scores_dir, 0, 0, f"none of the {unread} score file(s) here could be read (their "
@@ -291,14 +292,13 @@ def required_scores(rubric: Rubric, lots: dict[str, str | None]) -> dict[str, li
 
 def _check_one_sheet(
     scores: Scores, doc: Document, judged: dict[str, Criterion], bidders: dict[str, str], others: set[str],
-    complete: bool, required: dict[str, list[str]], allowed: dict[str, set[str]],
+    complete: bool, required: dict[str, list[str]], allowed: dict[str, dict[str, Criterion]],
 ) -> list[Problem]:
     problems: list[Problem] = []
     evaluator = scores.evaluator.id
     for i, bidder in enumerate(scores.evaluator.conflicts):
         if bidder not in bidders and bidder not in others:
             problems.append(doc.problem(("evaluator", "conflicts", i), f"conflict with unknown bidder '{bidder}'"))
-    tops = {cid: _top_score(criterion) for cid, criterion in judged.items()}
     for bidder, given in scores.scores.items():
         if bidder in others:
             continue
@@ -309,18 +309,19 @@ def _check_one_sheet(
             problems.append(doc.problem(("scores", bidder), f"evaluator '{evaluator}' declared a conflict with "
                                         f"'{bidder}' and must not score it", key=True))  # fmt: skip
             continue
+        own = allowed[bidder]
         for cid, value in given.items():
-            top = tops.get(cid)
-            if top is not None and _ZERO <= value <= top and cid in allowed[bidder]:
-                continue  # the usual case, a million times at 10,000 bids: no call, no message
+            criterion = own.get(cid)
+            if criterion is not None and _ZERO <= value <= _top_score(criterion):
+                continue  # the usual case: no message
             where = ("scores", bidder, cid)
-            if top is None:
+            if cid not in judged:
                 problems.append(doc.problem(where, f"'{cid}' is not a judged criterion of this rubric", key=True))
-            elif cid not in allowed[bidder]:
+            elif criterion is None:
                 problems.append(doc.problem(where, f"'{cid}' is not a judged criterion of the lot bidder '{bidder}' "
                                             "bids for", key=True))  # fmt: skip
             else:
-                problems.append(doc.problem(where, f"score for '{cid}': {score_problem(value, judged[cid])}"))
+                problems.append(doc.problem(where, f"score for '{cid}': {score_problem(value, own[cid])}"))
     for bidder in sorted(bidders):
         if bidder in scores.evaluator.conflicts or not complete:
             continue

@@ -14,12 +14,11 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from bideval.model.catalog import Precision
-from bideval.model.procedure import Adjustments, CallRound, Stage, StageScores, Suitability
 from bideval.model.common import (
     CURRENCY_PATTERN,
+    Count,
     Day,
     LabelIn,
-    Count,
     Money,
     Number,
     PositiveNumber,
@@ -28,6 +27,7 @@ from bideval.model.common import (
     Strict,
     Text,
 )
+from bideval.model.procedure import Adjustments, CallRound, Stage, StageScores, Suitability
 
 RUBRIC_SCHEMA = "bideval/rubric/v1"
 

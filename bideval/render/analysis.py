@@ -1,14 +1,21 @@
-"""`bideval analyze` in the terminal: robustness of the ranking and consistency of the panel."""
+"""`bideval analyze` in the terminal: robustness of the ranking and consistency of the panel.
+
+With lots, every table is made per lot, under a heading naming it. With the procedures of issue 18
+(stages, bonus and penalty points, a sole applicant's suitability check), a note first says what the
+weight analyses hold as evaluated and what the re-runs apply again (`analysis.run.HELD`).
+"""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
 from rich.console import Console
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from bideval.analysis.run import Analysis
+from bideval.analysis.run import Analysis, LotAnalysis
+from bideval.render.analysis_tables import held_text
 from bideval.render.terminal import visible
 
 
@@ -16,33 +23,47 @@ def render_analysis(analysis: Analysis, console: Console, lang: str = "ko") -> N
     result = analysis.result
     # Names and labels come from the inputs: shown with their control characters escaped.
     names = {b.bidder_id: visible(b.name.text(lang)) for b in result.bids}
-    labels = {c.id: visible(c.label.text(lang)) for c in result.rubric.criteria}
 
     def who(ids) -> str:
         return ", ".join(names.get(i, visible(i)) for i in ids) or "–"
 
-    if analysis.overrides:
-        console.print(_whatif(analysis, names))
-    console.print(_flips(analysis, labels, who))
-    console.print(_sweeps(analysis, labels, who))
-    table = Table(title=Text(f"Monte Carlo stability: {analysis.samples:,} weight samples, Dirichlet concentration "
-                             f"{analysis.alpha:g} around the published points, seed {analysis.seed}"),
-                  title_justify="left")  # fmt: skip
-    for column in ("bidder", "P(ranked first)", "P(selected)"):
-        table.add_column(column, justify="left" if column == "bidder" else "right")
-    for row in analysis.stability:
-        table.add_row(Text(names[row.bidder]), f"{row.first:.1%}", f"{row.selected:.1%}")
-    console.print(table)
-    console.print(_reversals(analysis, who))
-    console.print(_panel(analysis, labels, names))
+    lot_labels = {info.id: info.label for info in result.rubric.lots}
+    for part in analysis.lots:
+        labels = {c.id: visible(c.label.text(lang)) for c in result.rubric.criteria_of(part.lot)}
+        if part.lot is not None:
+            heading = visible(f"Lot {part.lot}: {lot_labels[part.lot].text(lang)}")
+            console.print(Rule(Text(heading, style="bold"), align="left"))
+        if analysis.overrides:
+            console.print(_whatif(analysis, names, part.lot))
+        if part.held:
+            console.print(_held(part))
+        console.print(_flips(part, labels, who))
+        console.print(_sweeps(part, labels, who))
+        table = Table(title=Text(f"Monte Carlo stability: {analysis.samples:,} weight samples, Dirichlet "
+                                 f"concentration {analysis.alpha:g} around the published points, seed {analysis.seed}"),
+                      title_justify="left")  # fmt: skip
+        for column in ("bidder", "P(ranked first)", "P(selected)"):
+            table.add_column(column, justify="left" if column == "bidder" else "right")
+        for row in part.stability:
+            table.add_row(Text(names[row.bidder]), f"{row.first:.1%}", f"{row.selected:.1%}")
+        console.print(table)
+        console.print(_reversals(part, who))
+        console.print(_panel(analysis, part, labels, names))
 
 
-def _flips(analysis: Analysis, labels: dict, who) -> Table:
+def _held(part: LotAnalysis) -> Text:
+    """What the weight analyses below hold as evaluated, one line each (in English, like the tables)."""
+    lines = ["Held as evaluated by the weight analyses (sensitivity, one at a time, Monte Carlo):"]
+    lines += [f"  • {held_text(code, 'en')}" for code in part.held]
+    return Text("\n".join(lines), style="italic")
+
+
+def _flips(part: LotAnalysis, labels: dict, who) -> Table:
     table = Table(title="Weight sensitivity: smallest shift of points that changes the decision "
                   "(the rest rescaled, total kept)", title_justify="left")  # fmt: skip
     for column in ("criterion", "points", "flip at", "share of node", "then first", "then selected"):
         table.add_column(column, justify="right" if column in ("points", "flip at", "share of node") else "left")
-    for flip in analysis.flips:
+    for flip in part.flips:
         if flip.delta is None:
             table.add_row(Text(labels[flip.criterion]), str(flip.points), "never", "–", "", "")
             continue
@@ -64,56 +85,62 @@ def _percent(share: Fraction | None, direction: int) -> str:
     return f"{float(share):+.2%}" if share else ("+0%" if direction > 0 else "-0%")
 
 
-def _sweeps(analysis: Analysis, labels: dict, who) -> Table:
+def _sweeps(part: LotAnalysis, labels: dict, who) -> Table:
     table = Table(title="One at a time: each criterion's points changed, the rest rescaled", title_justify="left")
     table.add_column("criterion")
     table.add_column("change", justify="right")
     table.add_column("ranking")
-    for sweep in analysis.sweeps:
+    for sweep in part.sweeps:
         table.add_row(Text(labels[sweep.criterion]), f"{float(sweep.change):+.0%}", Text(who(sweep.ranking)))
     return table
 
 
-def _reversals(analysis: Analysis, who) -> Table:
+def _reversals(part: LotAnalysis, who) -> Table:
     title = "Rank reversal: the order of the other bids when one is removed or a dominated clone is added"
-    if not analysis.relative_methods:
+    if not part.relative_methods:
         title += " (no relative methods in this rubric: no reversal is possible)"
     table = Table(title=title, title_justify="left")
     for column in ("change", "reversal", "order before", "order after"):
         table.add_column(column)
-    for row in analysis.reversals:
+    for row in part.reversals:
+        if row.problem is not None:
+            table.add_row(Text(visible(row.change)), Text("not re-run", style="yellow"), Text(who(row.before)),
+                          Text(visible(row.problem)))  # fmt: skip
+            continue
         flag = Text("REVERSED", style="bold red") if row.reversed else Text("none", style="green")
         table.add_row(Text(visible(row.change)), flag, Text(who(row.before)), Text(who(row.after)))
     return table
 
 
-def _panel(analysis: Analysis, labels: dict, names: dict) -> Table:
+def _panel(analysis: Analysis, part: LotAnalysis, labels: dict, names: dict) -> Table:
     evaluators = {e.id: visible(e.name.text("ko")) for e in analysis.result.evaluators}
     table = Table(title="Panel consistency (flags, not verdicts; scores as % of the item's maximum)",
                   title_justify="left")  # fmt: skip
     for column in ("what", "who", "value"):
         table.add_column(column)
-    for row in analysis.leniency:
+    for row in part.leniency:
         table.add_row("leniency (mean vs. the others)", Text(f"{evaluators.get(row.evaluator, row.evaluator)} "
                       f"({row.evaluator})"), f"{row.mean_deviation:+.2f} pts over {row.scores} scores")  # fmt: skip
-    for row in analysis.outliers:
+    for row in part.outliers:
         table.add_row(Text("score > 2 SD from the others", style="yellow"),
                       Text(f"{row.evaluator} on {names.get(row.bidder, row.bidder)} / {labels[row.criterion]}"),
                       f"{row.score:.1f} vs {row.others_mean:.1f} ± {row.others_sd:.1f}")  # fmt: skip
-    for row in analysis.agreement:
+    for row in part.agreement:
         value = "n/a" if row.kendall_w is None else f"W = {row.kendall_w:.3f}"
         table.add_row("agreement (Kendall's W)", Text(labels[row.criterion]),
                       f"{value} ({row.evaluators} evaluators × {row.bidders} bidders)")  # fmt: skip
     return table
 
 
-def _whatif(analysis: Analysis, names: dict) -> Table:
+def _whatif(analysis: Analysis, names: dict, lot: str | None) -> Table:
     overrides = "; ".join(f"--{o.kind} {o.target}={o.value}" for o in analysis.overrides)
     table = Table(title=Text(visible(f"What-if: {overrides} (input files unchanged)")), title_justify="left")
     for column in ("bidder", "total before", "total after", "rank before", "rank after", "status after"):
         table.add_column(column)
     before = {b.bidder_id: b for b in analysis.baseline.bids}  # type: ignore[union-attr]
     for bid in analysis.result.bids:
+        if bid.lot != lot:
+            continue
         old = before.get(bid.bidder_id)
         table.add_row(Text(names[bid.bidder_id]), str(old.total if old else "–"), str(bid.total),
                       str(old.rank if old and old.rank else "–"), str(bid.rank or "–"), bid.status)  # fmt: skip

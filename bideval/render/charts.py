@@ -14,6 +14,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from bideval.engine.result import Result
+from bideval.render.common import equation
 from bideval.render.i18n import t
 
 PALETTE = ("#1f4e79", "#2e86c1", "#76b7b2", "#f28e2b", "#b07aa1", "#9c755f", "#59a14f", "#e15759")
@@ -79,7 +80,8 @@ def category_bars(result: Result, lang: str) -> Markup:
             parts.append(f'<rect x="{x:.2f}" y="{y + 3}" width="{width:.2f}" height="{row_h - 8}" '
                          f'fill="{PALETTE[index % len(PALETTE)]}"/>')  # fmt: skip
             x += width
-        value = str(bid.total)
+        # The bar is the score before bonus and penalty points: a bid that has some says how it got its total.
+        value = equation(bid) if any(a.points for a in bid.adjustments) else str(bid.total)
         x = min(x, Decimal(svg_w - 4) - Decimal(text_width(value)) - 4)  # a total over the scale stays in view
         parts.append(f'<text x="{x + 4:.2f}" y="{y + 14}" {FONT}>{escape(value)}</text>')
     parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + bar_w}" y2="{axis_y}" stroke="#888"/>')

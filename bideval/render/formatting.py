@@ -33,4 +33,7 @@ def gate_rule(op: str, value: Any, lang: str) -> str:
     symbols = {"eq": "=", "ne": "≠", "ge": "≥", "gt": ">", "le": "≤", "lt": "<", "in": "∈"}
     if op == "true":
         return t("yes", lang)
+    if op == "any":  # a lot's size floor: alternatives, meeting one suffices ("b200 ≥ 1000")
+        alternatives = value if isinstance(value, list) else [value]
+        return f" {t('or', lang)} ".join(value_text(v, lang) for v in alternatives)
     return f"{symbols[op]} {value_text(value, lang)}"

@@ -6,6 +6,7 @@ Pure: Result + language → HTML text. Snapshot-tested; the PDF renderer only pr
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from bideval.engine.result import BidResult, Result
+from bideval.engine.result import BidResult, Result, StageResult
 from bideval.model.fields import METRICS
+from bideval.render import common
 from bideval.render.analysis_tables import analysis_tables
 from bideval.render.charts import category_bars, price_share_scatter
 from bideval.render.common import (
@@ -66,6 +68,7 @@ def render_html(result: Result, lang: str, analysis: Analysis | None = None) -> 
         bars=category_bars(result, lang),
         scatter=price_share_scatter(result, lang),
         rules=rules_text(result, lang),
+        method_rules=rules_text(result, lang, procedure=False),
         gates=_rubric_gates(result),
         metric_rows=_metric_rows,
         inputs=_inputs,
@@ -77,6 +80,7 @@ def render_html(result: Result, lang: str, analysis: Analysis | None = None) -> 
         gate_rule=lambda op, v: gate_rule(op, v, lang),
         zip=zip,
         analysis=analysis_tables(analysis, lang) if analysis else [],
+        **_procedure(result, lang, words),
     )
 
 
@@ -87,8 +91,70 @@ def input_digest(result: Result) -> str:
 
 
 def _rubric_gates(result: Result) -> list:
-    """The rubric's gates, as recorded on the first bid (every bid is checked against all of them)."""
-    return result.bids[0].gates if result.bids else []
+    """The rubric's gates, as recorded on the first bid (every bid is checked against all of them);
+    a lot's size floor is shown with its lot."""
+    floors = common.floor_gate_ids(result)
+    return [g for g in result.bids[0].gates if g.id not in floors] if result.bids else []
+
+
+def _procedure(result: Result, lang: str, words: Words) -> dict[str, object]:
+    """What the templates need to show the procedure: rounds, suitability, stages, adjustments, lots."""
+    rubric = result.rubric
+    labels = {c.id: c.label.text(lang) for lot in rubric.lots for c in lot.criteria or ()}
+    labels |= {c.id: c.label.text(lang) for c in rubric.criteria}
+    return {
+        "people": words.people,
+        "lot_labels": {lot.id: lot.label.text(lang) for lot in rubric.lots},
+        "stage_infos": {s.id: s for s in rubric.stages},
+        "adjustment_infos": {a.id: a for a in rubric.adjustments},
+        "combine": common.combine_text(result, lang) if rubric.stages else "",
+        "caps": common.caps_text(result, lang) if rubric.adjustments else "",
+        "suitability_rule": common.suitability_rule_text(result, lang) if rubric.suitability else "",
+        "round_outcome_text": lambda kind: common.round_outcome_text(kind, lang),
+        "check_label": lambda check_id: common.check_label(check_id, result, lang),
+        "check_required": lambda check: common.check_required(check, lang),
+        "suitability_verdict": lambda s: common.suitability_verdict(s, lang),
+        "stage_rule": lambda stage: common.stage_rule_text(stage, lang),
+        "stage_state": lambda stage: common.stage_state(stage, lang),
+        "stage_equation": lambda bid: _stage_equation(result, bid),
+        "stage_required": lambda stage: _stage_required(result, stage, lang),
+        "category_labels": lambda ids: ", ".join(labels.get(i, i) for i in ids),
+        "adjustment_rule": lambda item: common.adjustment_rule_text(item, lang),
+        "adjustment_of": lambda bid, item: next((a for a in bid.adjustments if a.id == item), None),
+        "adjustment_sum": common.adjustment_sum,
+        "signed": common.signed,
+        "equation": common.equation,
+        "floors_text": lambda lot: common.floors_text(lot, lang),
+        "award_text": lambda award: common.award_text(award, rubric.currency, lang),
+        "lot_outcome_text": lambda lot: common.lot_outcome_text(result, lot, lang),
+        "lot_bids": lambda lot: common.lot_bids(result, lot),
+        "categories_of": lambda lot: categories(result, lot),
+        "criteria_rows": lambda bid: common.criteria_rows(result, bid),
+    }
+
+
+def _stage_required(result: Result, stage: StageResult, lang: str) -> str:
+    """What a stage asks: "≥ 49.0" (as recorded, or from its rule for a stage the bid did not reach), or its top-N rule."""
+    if stage.required is not None:
+        return f"≥ {stage.required}"
+    info = next((s for s in result.rubric.stages if s.id == stage.id), None)
+    rule = (info.passing or {}) if info else {}
+    if rule.get("min_ratio") is not None:
+        return f"≥ {stage.maximum * Decimal(str(rule['min_ratio']))}"
+    if rule.get("min_score") is not None:
+        return f"≥ {rule['min_score']}"
+    return common.stage_rule_text(info, lang) if info else "–"
+
+
+def _stage_equation(result: Result, bid: BidResult) -> str:
+    """How the stage scores made the bid's score before bonus and penalty points, e.g. "55.5885 + 23.4500 = 79.0385"."""
+    if bid.base_total is None or any(s.score is None for s in bid.stages):
+        return ""
+    if result.rubric.stage_scores == "last_stage":
+        return f"{bid.stages[-1].score} = {bid.base_total}"
+    weights = {s.id: s.weight for s in result.rubric.stages}
+    terms = [f"{s.score}" if weights.get(s.id, 1) == 1 else f"{weights[s.id]} × {s.score}" for s in bid.stages]
+    return f"{' + '.join(terms)} = {bid.base_total}"
 
 
 # Renderers never depend on dict order: results.json sorts keys, so a reloaded Result differs.

@@ -11,9 +11,18 @@ veryHidden) that says what the visible cells mean. Its rows, top to bottom::
     evaluator  | <evaluator id>
     sheet      | <title of the visible sheet>
     blind      | yes | no
-    criterion  | <criterion id> | <column letter>            (one per judged criterion)
-    bidder     | <bidder id, or alias if blind> | <row> | <text shown in column A>
+    criterion  | <criterion id> | <column letter> [| <lot ids>]   (one per column)
+    bidder     | <bidder id, or alias if blind> | <row> | <text shown in column A> [| <lot id>]
     check      | <sha256 of the rows above>
+
+The bracketed cells are written only for a rubric with lots (issue 18): each bidder row names
+the lot it bids for, and each column the lots whose bidders it asks about (space-separated).
+A bidder is asked exactly the judged criteria of its lot's rubric (`Rubric.for_lot`); a cell
+of a column its lot does not have is locked, grey and left empty. Without lots the rows are
+as 0.2.0 wrote them.
+
+Columns are grouped by stage when the rubric has stages (see `columns`): every stage's items
+are on the sheet, since sheets are made before the evaluation.
 
 The check value catches edits to the hidden sheet (accidental or by hand); it is not a
 seal against forgery — anyone can recompute it.
@@ -23,13 +32,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import yaml
 
 from bideval.engine.rounding import plain
-from bideval.model.rubric import Criterion
+from bideval.model.procedure import Stage
+from bideval.model.rubric import Criterion, Rubric
 
 SHEET_SCHEMA = "bideval/score-sheet/v1"
 ALIASES_SCHEMA = "bideval/aliases/v1"
@@ -48,6 +59,46 @@ def meta_check(rows: list[list[Any]]) -> str:
     (a date typed into an edited sheet) by its repr, so that it fails the check rather than crashing."""
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=repr)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One score column of a sheet: a judged criterion as the lots it serves define it."""
+
+    criterion: Criterion
+    stage: Stage | None  # the stage its category belongs to; None without stages
+    lots: tuple[str | None, ...]  # the lots whose bidders it asks about; (None,) without lots
+
+
+def lot_judged(rubric: Rubric, lot: str | None) -> list[Criterion]:
+    """The judged criteria a bid of `lot` is scored on, in rubric order: its lot's own, or the rubric's."""
+    return (rubric.for_lot(rubric.lot(lot)) if lot is not None else rubric).judged()
+
+
+def stage_of(rubric: Rubric, lot: str | None) -> dict[str, Stage]:
+    """Judged criterion id → the stage its category (top-level criterion) belongs to, in `lot`'s rubric."""
+    lot_rubric = rubric.for_lot(rubric.lot(lot)) if lot is not None else rubric
+    stages = {cid: stage for stage in rubric.stages for cid in stage.criteria}
+    return {leaf.id: stages[top.id] for top in lot_rubric.criteria if top.id in stages
+            for leaf in top.walk() if leaf.method == "judged"}  # fmt: skip
+
+
+def columns(rubric: Rubric, lots: list[str | None]) -> list[Column]:
+    """The score columns for bidders of `lots`: stage by stage (in the rubric's stage order), lot by
+    lot, each judged criterion in rubric order. A criterion several lots share (same id, label,
+    points and scale) is one column; one that differs between lots is a column per definition.
+    Without stages or lots this is `rubric.judged()`, in its order."""
+    found: dict[tuple, Column] = {}
+    for stage in rubric.stages or [None]:
+        for lot in lots:
+            stages = stage_of(rubric, lot)
+            for criterion in lot_judged(rubric, lot):
+                if stage is not None and getattr(stages.get(criterion.id), "id", None) != stage.id:
+                    continue
+                key = (criterion.id, repr(criterion.label), criterion.points, criterion.scale or "percent")
+                column = found.get(key)
+                found[key] = Column(criterion, stage, (column.lots if column else ()) + (lot,))
+    return list(found.values())
 
 
 def top_score(criterion: Criterion) -> Decimal:

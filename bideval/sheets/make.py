@@ -5,6 +5,11 @@ every judged criterion; only the score cells are unlocked, each with data valida
 its range. A veryHidden, protected sheet records what each row and column stands for
 (see `bideval.sheets`), so the import never has to guess from visible text.
 
+With stages, the columns go stage by stage and each heading starts with its stage's label in
+brackets. With lots, the bidders are grouped under a heading row per lot, and each is asked
+exactly the judged criteria of its lot: a cell of an item its lot does not have is locked,
+grey and empty. A bidder whose lot has no judged criterion gets no row.
+
 With `blind`, bidders appear as aliases (Bidder A, B, …) and no bidder id or name is
 written into any workbook; `aliases.yaml`, for the staff only, maps them back.
 """
@@ -24,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bideval.errors import InputError, Problem
 from bideval.load.inputs import Inputs
-from bideval.model.rubric import Criterion
+from bideval.model.rubric import Criterion, Rubric
 from bideval.model.scores import Evaluator
 from bideval.render.excel import clean_text, display_width, put, put_text, workbook_bytes
 from bideval.render.i18n import t
@@ -37,7 +42,10 @@ from bideval.sheets import (
     META_SHEET,
     NAME_COLUMN,
     SHEET_SCHEMA,
+    Column,
+    columns,
     dump_yaml,
+    lot_judged,
     meta_check,
     number_text,
     top_score,
@@ -45,6 +53,10 @@ from bideval.sheets import (
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill in: light yellow
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+# The headings of each stage's columns in turn (the first stage's is the usual header colour).
+_STAGE_FILLS = (_HEADER_FILL, PatternFill("solid", fgColor="E2EFDA"), PatternFill("solid", fgColor="FCE4D6"))
+_LOT_FILL = PatternFill("solid", fgColor="EDEDED")  # a lot's heading row
+_NOT_ASKED_FILL = PatternFill("solid", fgColor="BFBFBF")  # an item the bidder's lot does not have
 _THIN = Side(style="thin", color="A6A6A6")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _SCORE_WIDTH = 18
@@ -54,25 +66,33 @@ _SCORE_WIDTH = 18
 class _Row:
     key: str  # bidder id, or the alias when blind
     shown: str  # what column A shows: the bidder's name, or the alias
+    lot: str | None = None  # the lot bid for (None without lots)
 
 
 def build_sheets(inputs: Inputs, *, blind: bool, lang: str) -> dict[str, bytes]:
     """File name → bytes: `<evaluator id>.xlsx` for every evaluator, plus `aliases.yaml` if `blind`.
 
     Raises InputError when the rubric has nothing for a panel to score."""
-    if not inputs.rubric.judged():
+    rubric = inputs.rubric
+    if not any(lot_judged(rubric, lot) for lot in _lot_ids(rubric)):
         source = inputs.rubric_source.doc
         raise InputError([Problem(source.file, 0, 0, "the rubric has no judged criteria: there is nothing to put "
                                   "on a score sheet")])  # fmt: skip
     bidder_ids = [bid.bidder.id for bid, _ in inputs.bids]
+    lot_of = {bid.bidder.id: bid.lot if rubric.lots else None for bid, _ in inputs.bids}
     if blind:
         aliases = _aliases(bidder_ids, inputs.rubric_source.sha256, lang)
-        rows = [_Row(alias, alias) for alias in aliases]
+        rows = [_Row(alias, alias, lot_of[bidder]) for alias, bidder in aliases.items()]
         owner = aliases  # alias → bidder id
     else:
         # Cleaned as put_text will store it, so the hidden sheet's record matches the cell.
-        rows = [_Row(bid.bidder.id, clean_text(bid.bidder.name.text(lang))) for bid, _ in inputs.bids]
+        rows = [_Row(bid.bidder.id, clean_text(bid.bidder.name.text(lang)), lot_of[bid.bidder.id])
+                for bid, _ in inputs.bids]  # fmt: skip
         owner = {bidder: bidder for bidder in bidder_ids}
+    # Grouped by lot in the rubric's order (a stable sort keeps the order within a lot), and only
+    # the bidders whose lot has something to score.
+    order = {lot: i for i, lot in enumerate(_lot_ids(rubric))}
+    rows = sorted((row for row in rows if lot_judged(rubric, row.lot)), key=lambda row: order[row.lot])
     files: dict[str, bytes] = {}
     for scores, _ in inputs.panel:
         evaluator = scores.evaluator
@@ -97,20 +117,28 @@ def _aliases(bidder_ids: list[str], rubric_sha256: str, lang: str) -> dict[str, 
     return {t("sheet.alias", lang, letter=_letters(i)): bidder for i, bidder in enumerate(order)}
 
 
+def _lot_ids(rubric: Rubric) -> list[str | None]:
+    return [lot.id for lot in rubric.lots] or [None]
+
+
 def _letters(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA: like spreadsheet columns, so any number of bidders gets a name."""
     return get_column_letter(index + 1)
 
 
 def _workbook(inputs: Inputs, evaluator: Evaluator, rows: list[_Row], *, blind: bool, lang: str) -> Workbook:
-    judged = inputs.rubric.judged()
+    rubric = inputs.rubric
+    present = list(dict.fromkeys(row.lot for row in rows)) or _lot_ids(rubric)
+    wanted = columns(rubric, present)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("sheet.name", lang)
-    _title(sheet, inputs, evaluator, judged, lang)
-    _grid(sheet, rows, judged, lang)
+    _title(sheet, inputs, evaluator, wanted, lang)
+    placed = _grid(sheet, rubric, rows, wanted, present, lang)
+    if rubric.stages or rubric.lots:  # their longer notes: a row tall enough for the lines as they wrap
+        _fit_notes(sheet, len(wanted))
     meta = workbook.create_sheet(META_SHEET)
-    _meta(meta, inputs, evaluator, sheet.title, rows, judged, blind)
+    _meta(meta, inputs, evaluator, sheet.title, placed, wanted, blind)
     meta.sheet_state = "veryHidden"  # not even listed under Excel's "Unhide…"
     meta.protection.sheet = True
     # Sheets cannot be added, removed, renamed or unhidden; no password, as the brief asks.
@@ -118,44 +146,84 @@ def _workbook(inputs: Inputs, evaluator: Evaluator, rows: list[_Row], *, blind: 
     return workbook
 
 
-def _title(sheet: Worksheet, inputs: Inputs, evaluator: Evaluator, judged: list[Criterion], lang: str) -> None:
-    last = get_column_letter(FIRST_SCORE_COLUMN + max(len(judged), 1) - 1)
+def _title(sheet: Worksheet, inputs: Inputs, evaluator: Evaluator, wanted: list[Column], lang: str) -> None:
+    last = get_column_letter(FIRST_SCORE_COLUMN + max(len(wanted), 1) - 1)
     put_text(sheet["A1"], inputs.rubric.title.text(lang)).font = Font(bold=True, size=14)
     put_text(sheet["A2"], t("sheet.evaluator", lang, name=evaluator.name.text(lang), id=evaluator.id))
     sheet["A2"].font = Font(bold=True)
-    scales = sorted({c.scale or "percent" for c in judged})
+    scales = sorted({c.criterion.scale or "percent" for c in wanted})
     lines = [t("sheet.fill_in", lang), *(t(f"sheet.scale.{scale}", lang) for scale in scales)]
+    if inputs.rubric.stages:
+        lines.append(t("sheet.stages", lang))
+    if inputs.rubric.lots:
+        lines.append(t("sheet.lots", lang))
     put_text(sheet["A3"], "\n".join(lines)).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.row_dimensions[3].height = 15 * (len(lines) + 1)
     for row in (1, 2, 3):
         sheet.merge_cells(f"A{row}:{last}{row}")
 
 
-def _grid(sheet: Worksheet, rows: list[_Row], judged: list[Criterion], lang: str) -> None:
-    """Header, one row per bidder, one column per judged criterion; only score cells unlocked."""
+def _fit_notes(sheet: Worksheet, columns: int) -> None:
+    """Row 3's height for its lines as they wrap across the merged cells (an estimate: Excel does not
+    fit merged cells itself), with a spare line as for the other sheets."""
+    width = sum(sheet.column_dimensions[get_column_letter(c)].width or _SCORE_WIDTH
+                for c in range(NAME_COLUMN, FIRST_SCORE_COLUMN + max(columns, 1)))  # fmt: skip
+    lines = str(sheet["A3"].value).split("\n")
+    wrapped = sum(max(1, -(-display_width(line) // max(int(width), 1))) for line in lines)
+    sheet.row_dimensions[3].height = 15 * (wrapped + 1)
+
+
+def _grid(sheet: Worksheet, rubric: Rubric, rows: list[_Row], wanted: list[Column], present: list[str | None],
+          lang: str) -> list[tuple[int, _Row]]:  # fmt: skip
+    """Header, a heading row per lot (with lots), one row per bidder, one column per judged criterion;
+    only the cells a bidder is asked are unlocked. Returns each bidder's row number."""
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     put_text(sheet.cell(ID_ROW, NAME_COLUMN), t("sheet.item_id", lang)).font = Font(color="808080", size=9)
     header = put_text(sheet.cell(HEADER_ROW, NAME_COLUMN), t("bidder", lang))
     header.font, header.fill, header.border, header.alignment = Font(bold=True), _HEADER_FILL, _BOX, centre
-    for i, row in enumerate(rows):
-        cell = put_text(sheet.cell(FIRST_ROW + i, NAME_COLUMN), row.shown)
+    placed, number, lot = [], FIRST_ROW, object()
+    for row in rows:
+        if rubric.lots and row.lot != lot:
+            lot = row.lot
+            _lot_heading(sheet, number, rubric, row.lot, len(wanted), lang)
+            number += 1
+        cell = put_text(sheet.cell(number, NAME_COLUMN), row.shown)
         cell.border, cell.alignment = _BOX, Alignment(vertical="center", wrap_text=True)
-    for j, criterion in enumerate(judged):
-        column = FIRST_SCORE_COLUMN + j
-        letter = get_column_letter(column)
-        top = top_score(criterion)
-        put_text(sheet.cell(ID_ROW, column), criterion.id).font = Font(color="808080", size=9)
-        cell = put_text(sheet.cell(HEADER_ROW, column), t("sheet.column", lang, label=criterion.label.text(lang),
-                        points=number_text(criterion.points), range=_range(criterion, lang)))  # fmt: skip
-        cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), _HEADER_FILL, _BOX, centre
-        for i in range(len(rows)):
-            score = sheet.cell(FIRST_ROW + i, column)
-            score.protection = Protection(locked=False)
-            score.fill, score.border, score.alignment = _INPUT_FILL, _BOX, Alignment(horizontal="center")
-        if rows:
-            _validation(sheet, f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + len(rows) - 1}", top, lang)
+        placed.append((number, row))
+        number += 1
+    stage_ids = [stage.id for stage in rubric.stages]
+    extra_lines = 0
+    for j, column in enumerate(wanted):
+        criterion = column.criterion
+        number = FIRST_SCORE_COLUMN + j
+        letter = get_column_letter(number)
+        put_text(sheet.cell(ID_ROW, number), criterion.id).font = Font(color="808080", size=9)
+        text = t("sheet.column", lang, label=criterion.label.text(lang), points=number_text(criterion.points),
+                 range=_range(criterion, lang))  # fmt: skip
+        lines = [text]
+        if column.stage is not None:
+            lines.insert(0, f"[{column.stage.label.text(lang)}]")
+        if rubric.lots and set(column.lots) != set(present):
+            labels = ", ".join(rubric.lot(lot_id).label.text(lang) for lot_id in column.lots)  # type: ignore[arg-type]
+            lines.append(t("sheet.lots_only", lang, lots=labels))
+        extra_lines = max(extra_lines, len(lines) - 1)
+        cell = put_text(sheet.cell(HEADER_ROW, number), "\n".join(lines))
+        fill = _STAGE_FILLS[stage_ids.index(column.stage.id) % len(_STAGE_FILLS)] if column.stage else _HEADER_FILL
+        cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), fill, _BOX, centre
+        asked = []
+        for row_number, row in placed:
+            score = sheet.cell(row_number, number)
+            score.border = _BOX
+            if row.lot in column.lots:
+                score.protection = Protection(locked=False)
+                score.fill, score.alignment = _INPUT_FILL, Alignment(horizontal="center")
+                asked.append(row_number)
+            else:
+                score.fill = _NOT_ASKED_FILL
+        if asked:
+            _validation(sheet, _ranges(letter, asked), top_score(criterion), lang)
         sheet.column_dimensions[letter].width = _SCORE_WIDTH
-    sheet.row_dimensions[HEADER_ROW].height = 64
+    sheet.row_dimensions[HEADER_ROW].height = 64 + 16 * extra_lines
     widest = max((display_width(row.shown) for row in rows), default=0)
     sheet.column_dimensions["A"].width = min(max(widest + 2, 14), 40)
     sheet.freeze_panes = sheet.cell(FIRST_ROW, FIRST_SCORE_COLUMN)  # header rows and names stay in view
@@ -163,6 +231,26 @@ def _grid(sheet: Worksheet, rows: list[_Row], judged: list[Criterion], lang: str
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+    return placed
+
+
+def _lot_heading(sheet: Worksheet, number: int, rubric: Rubric, lot: str | None, width: int, lang: str) -> None:
+    """The row above a lot's bidders: the lot's label and id, across the sheet (locked)."""
+    label = rubric.lot(lot).label.text(lang)  # type: ignore[arg-type]
+    put_text(sheet.cell(number, NAME_COLUMN), t("sheet.lot_heading", lang, label=label, id=lot)).font = Font(bold=True)
+    for column in range(NAME_COLUMN, FIRST_SCORE_COLUMN + width):
+        sheet.cell(number, column).fill = _LOT_FILL
+
+
+def _ranges(letter: str, rows: list[int]) -> str:
+    """The cells of `rows` in one column as ranges of consecutive rows: "B6:B8 B10:B11"."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    return " ".join(f"{letter}{first}:{letter}{last}" for first, last in runs)
 
 
 def _range(criterion: Criterion, lang: str) -> str:
@@ -176,21 +264,24 @@ def _validation(sheet: Worksheet, cells: str, top: Decimal, lang: str) -> None:
     rule = DataValidation(type="decimal", operator="between", formula1="0", formula2=limit, allow_blank=True,
                           showErrorMessage=True, errorStyle="stop", errorTitle=t("sheet.error_title", lang),
                           error=t("sheet.error", lang, top=limit))  # fmt: skip
-    rule.add(cells)
+    for cells_range in cells.split():
+        rule.add(cells_range)
     sheet.add_data_validation(rule)
 
 
-def _meta(sheet: Worksheet, inputs: Inputs, evaluator: Evaluator, title: str, rows: list[_Row],
-          judged: list[Criterion], blind: bool) -> None:  # fmt: skip
+def _meta(sheet: Worksheet, inputs: Inputs, evaluator: Evaluator, title: str, placed: list[tuple[int, _Row]],
+          wanted: list[Column], blind: bool) -> None:  # fmt: skip
     """The hidden sheet's rows (layout in `bideval.sheets`), ending with their check value."""
+    lots = bool(inputs.rubric.lots)
     values: list[list[str | int]] = [
         ["schema", SHEET_SCHEMA],
         ["rubric", inputs.rubric.id, inputs.rubric_source.sha256],
         ["evaluator", evaluator.id],
         ["sheet", title],
         ["blind", "yes" if blind else "no"],
-        *(["criterion", c.id, get_column_letter(FIRST_SCORE_COLUMN + j)] for j, c in enumerate(judged)),
-        *(["bidder", row.key, FIRST_ROW + i, row.shown] for i, row in enumerate(rows)),
+        *(["criterion", c.criterion.id, get_column_letter(FIRST_SCORE_COLUMN + j)]
+          + ([" ".join(lot for lot in c.lots if lot)] if lots else []) for j, c in enumerate(wanted)),
+        *(["bidder", row.key, number, row.shown] + ([row.lot or ""] if lots else []) for number, row in placed),
     ]
     values.append(["check", meta_check(values)])
     for r, row_values in enumerate(values, start=1):

@@ -5,6 +5,12 @@ workbook is reported together. A workbook is trusted only as far as its hidden s
 (see `bideval.sheets`) checks out: it must be intact, made for this rubric file, for an
 evaluator of the panel; each row must stand for a bidder the evaluator may score.
 
+With lots, each row is read for the judged criteria of its lot (its bid must still be for the
+lot the sheet was made for); a locked grey cell (an item that lot does not have) must stay
+empty. With stages, a later stage's items of a row may be left empty, all of them, for a bid
+that will not reach that stage: they are left out of the scores file, and the evaluation
+says if a bid that reaches the stage lacks them. The first stage's items are always required.
+
 Cells are read as stored, never computed: formulas come back as their text and are
 refused like any other text. Numbers become exact Decimals via the shortest text that
 round-trips the stored double (`repr`), so 13.5 stays 13.5 and 27.0 becomes 27. Each is then
@@ -31,7 +37,7 @@ from bideval.load.inputs import Inputs, load_panel_inputs
 from bideval.load.strict_yaml import read_document, resolve_plain
 from bideval.load.validate import validate
 from bideval.model.common import PartyId, Slug, Strict, Text
-from bideval.model.rubric import Criterion
+from bideval.model.rubric import Criterion, Rubric
 from bideval.model.scores import SCORES_SCHEMA, Evaluator
 from bideval.sheets import (
     ALIASES_SCHEMA,
@@ -42,8 +48,10 @@ from bideval.sheets import (
     NAME_COLUMN,
     SHEET_SCHEMA,
     dump_yaml,
+    lot_judged,
     meta_check,
     number_text,
+    stage_of,
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -74,8 +82,17 @@ class _Meta:
     evaluator: str
     sheet: str
     blind: bool
-    criteria: tuple[tuple[str, int], ...]  # criterion id, column number
-    rows: tuple[tuple[str, int, str], ...]  # bidder id (alias if blind), row number, text in column A
+    criteria: tuple[tuple[str, int, tuple[str, ...] | None], ...]  # criterion id, column number, lots (None: all)
+    rows: tuple[tuple[str, int, str, str | None], ...]  # bidder id (alias if blind), row number, text in column A, lot
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What one row of a sheet asks: the columns of its lot's judged criteria."""
+
+    columns: dict[str, int]  # criterion id → column number
+    criteria: dict[str, Criterion]  # criterion id → the criterion as its lot defines it
+    later: dict[str, list[str]]  # a later stage's id → its criteria (may be left empty together)
 
 
 def import_sheets(rubric_path: Path, bids_dir: Path, sheets: list[Path], aliases: Path | None) -> dict[str, bytes]:
@@ -124,8 +141,8 @@ def _read_workbook(path: Path, inputs: Inputs, rubric_path: Path, bids_dir: Path
                      "import one workbook per evaluator")  # fmt: skip
         return None
     seen[meta.evaluator] = path
-    judged = {c.id: c for c in inputs.rubric.judged()}
-    if sorted(cid for cid, _ in meta.criteria) != sorted(judged):
+    asked = _asked_by_lot(inputs.rubric, meta)
+    if asked is None:
         found.append(f"sheet '{META_SHEET}': its criteria do not match the rubric's judged criteria")
         return None
     if meta.sheet not in workbook.sheetnames:
@@ -137,8 +154,32 @@ def _read_workbook(path: Path, inputs: Inputs, rubric_path: Path, bids_dir: Path
                          "(--aliases)")  # fmt: skip
         return None
     owner = alias_map if meta.blind else None
-    given = _read_scores(workbook[meta.sheet], meta, judged, evaluator, inputs, bids_dir, aliases, owner, found)
+    given = _read_scores(workbook[meta.sheet], meta, asked, evaluator, inputs, bids_dir, aliases, owner, found)
     return evaluator, given
+
+
+def _asked_by_lot(rubric: Rubric, meta: _Meta) -> dict[str | None, _Asked] | None:
+    """For each lot of the sheet's rows (None without lots): the columns it asks, which must be
+    exactly its judged criteria, each once; None when they are not (or the sheet's lots are not
+    the rubric's)."""
+    lot_ids = {lot.id for lot in rubric.lots}
+    lots = {lot for _, _, _, lot in meta.rows}
+    served = [lots_of for _, _, lots_of in meta.criteria]
+    if lot_ids and (not lots <= lot_ids or None in served):  # with lots, every row and column names its lots
+        return None
+    if not lot_ids and (lots - {None} or any(lots_of is not None for lots_of in served)):
+        return None
+    lots = lots or ({None} if not lot_ids else set())
+    asked = {}
+    for lot in lots:
+        judged = {c.id: c for c in lot_judged(rubric, lot)}
+        found = [(cid, column) for cid, column, served in meta.criteria if served is None or lot in served]
+        if sorted(cid for cid, _ in found) != sorted(judged):
+            return None
+        stages = stage_of(rubric, lot)
+        later = {stage.id: [cid for cid in judged if stages[cid].id == stage.id] for stage in rubric.stages[1:]}
+        asked[lot] = _Asked(dict(found), judged, {stage: ids for stage, ids in later.items() if ids})
+    return asked
 
 
 def _open(path: Path, found: list[str]) -> Any:
@@ -207,30 +248,33 @@ def _parse_meta(rows: list[list]) -> _Meta | None:
     criteria, bidders = [], []
     for row in rows[5:]:
         match row:
-            case ["criterion", str(cid), str(letter)] if re.fullmatch("[A-Z]{1,3}", letter):
-                criteria.append((cid, column_index_from_string(letter)))
-            case ["bidder", str(key), int(number), str(shown)] if number > ID_ROW:
-                bidders.append((key, number, shown))
+            case ["criterion", str(cid), str(letter), *lots] if re.fullmatch("[A-Z]{1,3}", letter) and (
+                    lots == [] or (len(lots) == 1 and isinstance(lots[0], str))):  # fmt: skip
+                criteria.append((cid, column_index_from_string(letter), tuple(lots[0].split()) if lots else None))
+            case ["bidder", str(key), int(number), str(shown), *lot] if number > ID_ROW and (
+                    lot == [] or (len(lot) == 1 and isinstance(lot[0], str) and lot[0])):  # fmt: skip
+                bidders.append((key, number, shown, lot[0] if lot else None))
             case _:
                 return None
     return _Meta(rubric_id, sha256, evaluator, sheet, blind == "yes", tuple(criteria), tuple(bidders))
 
 
-def _read_scores(sheet: Any, meta: _Meta, judged: dict[str, Criterion], evaluator: Evaluator, inputs: Inputs,
+def _read_scores(sheet: Any, meta: _Meta, asked: dict[str | None, _Asked], evaluator: Evaluator, inputs: Inputs,
                  bids_dir: Path, aliases: Path | None, owner: dict[str, str] | None,
                  found: list[str]) -> _Given:  # fmt: skip
-    """Bidder id → criterion id → score, for every row; problems go to `found` (and their scores are None)."""
+    """Bidder id → criterion id → score, for every row; problems go to `found` (and their scores are None).
+    A later stage's criteria a row leaves empty, all of them, are left out."""
     from openpyxl.utils import get_column_letter
 
     title = meta.sheet
-    for cid, column in meta.criteria:  # a moved column would put scores under the wrong criterion
+    for cid, column, _ in meta.criteria:  # a moved column would put scores under the wrong criterion
         if sheet.cell(ID_ROW, column).value != cid:
             found.append(f"sheet '{title}' cell {get_column_letter(column)}{ID_ROW}: expected item id '{cid}'; "
                          "the sheet's columns were changed")  # fmt: skip
-    bidder_ids = {bid.bidder.id for bid, _ in inputs.bids}
+    lot_of = {bid.bidder.id: bid.lot for bid, _ in inputs.bids}
     given: _Given = {}
     unknown_alias = False
-    for key, row, shown in meta.rows:
+    for key, row, shown, lot in meta.rows:
         at = f"sheet '{title}' cell {get_column_letter(NAME_COLUMN)}{row}"
         if sheet.cell(row, NAME_COLUMN).value != shown:
             found.append(f"{at}: expected '{shown}'; the sheet's rows were changed")
@@ -239,25 +283,55 @@ def _read_scores(sheet: Any, meta: _Meta, judged: dict[str, Criterion], evaluato
         if bidder is None:
             found.append(f"{at}: alias '{key}' is not in {aliases}")
             unknown_alias = True
-        elif bidder not in bidder_ids:
+        elif bidder not in lot_of:
             found.append(f"{at}: bidder '{bidder}' is not among the bids in {bids_dir}")
         elif bidder in evaluator.conflicts:
             found.append(f"{at}: evaluator '{evaluator.id}' declared a conflict with '{bidder}' and must not "
                          "score it")  # fmt: skip
-        scores = {}
-        for cid, column in meta.criteria:
-            score, problem = _score(sheet.cell(row, column).value, judged[cid])
-            if problem:
-                found.append(f"sheet '{title}' cell {get_column_letter(column)}{row}: {problem} "
-                             f"('{shown}', item '{cid}')")  # fmt: skip
-            scores[cid] = score
+        elif lot is not None and lot_of[bidder] != lot:
+            found.append(f"{at}: the sheet was made when '{shown}' bid for lot '{lot}'; its bid is now for lot "
+                         f"'{lot_of[bidder]}': make new sheets with `bideval sheets`")  # fmt: skip
+        scores = _read_row(sheet, row, shown, asked[lot], meta, found)
         if bidder is not None:
             given[bidder] = scores
     if not unknown_alias:  # else the bidder behind that alias would be reported twice
-        for bidder in sorted(bidder_ids - set(given) - set(evaluator.conflicts)):
+        rubric = inputs.rubric
+        to_score = {bidder for bidder, lot in lot_of.items() if lot_judged(rubric, lot if rubric.lots else None)}
+        for bidder in sorted(to_score - set(given) - set(evaluator.conflicts)):
             found.append(f"sheet '{title}': no row for bidder '{bidder}' (was its bid added after the sheet "
                          "was made?)")  # fmt: skip
     return given
+
+
+def _read_row(sheet: Any, row: int, shown: str, asked: _Asked, meta: _Meta, found: list[str]) -> dict:
+    """One row's scores (criterion id → score, None where it had a problem), in the sheet's column order."""
+    from openpyxl.utils import get_column_letter
+
+    title = meta.sheet
+    values = {cid: sheet.cell(row, column).value for cid, column in asked.columns.items()}
+    skipped = {cid for ids in asked.later.values() if all(_empty(values[cid]) for cid in ids) for cid in ids}
+    scores: dict[str, Decimal | None] = {}
+    for cid, column, _ in meta.criteria:
+        where = f"sheet '{title}' cell {get_column_letter(column)}{row}"
+        if asked.columns.get(cid) != column:  # a locked grey cell: an item this bidder's lot does not have
+            if not _empty(sheet.cell(row, column).value):
+                found.append(f"{where}: '{shown}' is not scored on item '{cid}' (its lot does not have it); "
+                             "leave the cell empty")  # fmt: skip
+            continue
+        if cid in skipped:
+            continue
+        score, problem = _score(values[cid], asked.criteria[cid])
+        if problem:
+            stage = next((s for s, ids in asked.later.items() if cid in ids), None)
+            hint = (f"; fill every item of stage '{stage}' for this bidder, or leave them all empty if it will not "
+                    "reach that stage") if stage and _empty(values[cid]) else ""  # fmt: skip
+            found.append(f"{where}: {problem} ('{shown}', item '{cid}'){hint}")
+        scores[cid] = score
+    return scores
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _score(value: Any, criterion: Criterion) -> tuple[Decimal | None, str | None]:
@@ -316,16 +390,18 @@ def _load_aliases(path: Path, inputs: Inputs, problems: list[Problem]) -> dict[s
 
 
 def _scores_yaml(evaluator: Evaluator, given: _Given, inputs: Inputs) -> bytes:
-    """`bideval/scores/v1` text: bidders in id order, criteria in rubric order (every score present:
-    only workbooks without problems get here)."""
+    """`bideval/scores/v1` text: bidders in id order, criteria in the rubric order of each bidder's lot
+    (every score asked is present, but a later stage's left empty: only workbooks without problems get here)."""
     name = evaluator.name
-    order = [c.id for c in inputs.rubric.judged()]
+    rubric = inputs.rubric
+    lot_of = {bid.bidder.id: bid.lot if rubric.lots else None for bid, _ in inputs.bids}
     body = {
         "evaluator": {
             "id": evaluator.id,
             "name": name.ko if name.ko == name.en else {"ko": name.ko, "en": name.en},
             "conflicts": list(evaluator.conflicts),
         },
-        "scores": {bidder: {cid: given[bidder][cid] for cid in order} for bidder in sorted(given)},
+        "scores": {bidder: {c.id: given[bidder][c.id] for c in lot_judged(rubric, lot_of[bidder])
+                            if c.id in given[bidder]} for bidder in sorted(given)},
     }
     return dump_yaml(SCORES_SCHEMA, "Imported from a score sheet by `bideval import-scores`.", body)

@@ -46,7 +46,7 @@ def test_progress_reports_both_long_steps_and_changes_no_number():
         (done, total)))  # fmt: skip
     assert watched == analyze(inputs, samples=50, seed=4)
     assert seen[SAMPLING] == [(n, 50) for n in range(1, 51)]
-    nodes = len(watched.flips)
+    nodes = len(watched.lots[0].flips)
     assert seen[FLIP_POINTS] == [(n, nodes) for n in range(nodes + 1)]
 
 

@@ -31,3 +31,25 @@ def test_evaluate_with_analysis_archives_and_verifies(tmp_path):
     assert "Analysis" in load_workbook(out / "scorecard.xlsx").sheetnames
     verified = run("verify", out / "archive.zip")
     assert verified.exit_code == 0, verified.output
+
+
+def test_analysis_of_lots_and_stages_reaches_the_report_and_verifies(tmp_path):
+    """The rental sample's analysis, per lot, in the scorecard; the SPC's held note in the report."""
+    from tests.conftest import RUBRICS, SAMPLES
+
+    rental = (RUBRICS / "gpu-rental-2025.yaml", SAMPLES / "gpu-rental-2025")
+    out = tmp_path / "out"
+    done = run("evaluate", *rental, "--out", out, "--analysis", "--archive", "--lang", "en", "--format", "json,xlsx")
+    assert done.exit_code == 0, done.output
+    cells = [c for row in load_workbook(out / "scorecard.xlsx")["Analysis"].iter_rows(values_only=True) for c in row]
+    captions = [c for c in cells if isinstance(c, str) and " · " in c]
+    assert captions[0] == "Track 1 (large) · Smallest shift of points that changes the decision (the rest rescaled, " \
+                          "total kept)"  # fmt: skip
+    assert sum(c.startswith("Track 2 (medium) · ") for c in captions) == 4
+    verified = run("verify", out / "archive.zip")
+    assert verified.exit_code == 0, verified.output
+    spc = analyze(load_inputs(RUBRICS / "ai-computing-center-spc-2025.yaml", SAMPLES / "ai-computing-center-spc-2025"),
+                  samples=20)  # fmt: skip
+    html = render_html(spc.result, "en", spc)
+    assert "What the weight analyses hold as evaluated" in html
+    assert "The suitability check of the sole applicant stands as evaluated" in html

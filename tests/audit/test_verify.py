@@ -11,8 +11,8 @@ from importlib import metadata
 
 import pytest
 
-from bideval.audit.verify import describe_difference
-from tests.conftest import KR, run
+from bideval.audit.verify import describe_difference, verify_archive
+from tests.conftest import KR, ROOT, run
 
 RUBRIC, BIDS = KR
 OUTPUTS = ("results.json", "report.pdf", "scorecard.xlsx")
@@ -332,8 +332,11 @@ def test_json_difference_marks_absent_values_and_counts_the_rest():
     archived = _json({"a": {"k0": 0}, **{f"z{i}": i for i in range(7)}})
     produced = _json({"a": {"k1": 1}, **{f"z{i}": i + 1 for i in range(7)}})
     text = describe_difference("json", archived, produced)
-    assert text.startswith("a.k0: archived 0, now '∅'; a.k1: archived '∅', now 1; z0: archived 0, now 1")
-    assert text.endswith("(+4 more)")  # 9 differing paths, 5 shown
+    # changed values first, then what one side has alone; 9 differing paths, 5 shown
+    assert text == ("z0: archived 0, now 1; z1: archived 1, now 2; z2: archived 2, now 3; z3: archived 3, now 4; "
+                    "z4: archived 4, now 5 (+4 more: 2 changed, 1 only in the re-run, 1 only in the archive)")
+    few = describe_difference("json", _json({"a": {"k0": 0}, "z": 1}), _json({"a": {"k1": 1}, "z": 2}))
+    assert few == "z: archived 1, now 2; a.k0: archived 0, now '∅'; a.k1: archived '∅', now 1"
 
 
 def test_json_difference_same_values_other_bytes():
@@ -394,3 +397,131 @@ def test_bytes_fallback_names_the_first_differing_offset():
     big = bytes(5000)
     assert describe_difference("bin", big, big[:1234] + b"\x01" + big[1235:]) == \
         "first differing byte at offset 1,234 (sizes 5,000 and 5,000)"  # fmt: skip
+
+
+# -- the procedures of issue 18 (stages, bonus points, rounds, lots): archive and verify end to end --
+
+SPC = (ROOT / "rubrics" / "ai-computing-center-spc-2025.yaml", ROOT / "sample_bids" / "ai-computing-center-spc-2025")
+RENTAL = (ROOT / "rubrics" / "gpu-rental-2025.yaml", ROOT / "sample_bids" / "gpu-rental-2025")
+PROCEDURES = {"spc": SPC, "rental": RENTAL}
+
+
+@pytest.mark.parametrize("sample", PROCEDURES, ids=list(PROCEDURES))
+def test_archive_and_verify_a_procedure_sample_end_to_end(sample, tmp_path):
+    """`evaluate` (every format), then `bideval archive`, then `bideval verify`: every file identical."""
+    out = tmp_path / "out"
+    done = run("evaluate", *PROCEDURES[sample], "--out", out, "--lang", "en")
+    assert done.exit_code == 0, done.output
+    archived = run("archive", out, "--to", tmp_path / "kept.zip")
+    assert archived.exit_code == 0, archived.output
+    verified = run("verify", tmp_path / "kept.zip")
+    assert verified.exit_code == 0, verified.output
+    found = rows(verified.stdout)
+    assert {status for _, status, _ in found} == {"identical"}
+    assert {name for name, _, _ in found} >= {*OUTPUTS, "run.json", f"inputs/rubric/{PROCEDURES[sample][0].name}"}
+    assert "verified: every file identical" in verified.stdout
+
+
+@pytest.fixture(scope="module")
+def procedure_archives(tmp_path_factory) -> dict:
+    """An archive (results.json only, for speed) of each procedure sample, written by this version."""
+    archives = {}
+    for name, sample in PROCEDURES.items():
+        out = tmp_path_factory.mktemp(name) / "out"
+        done = run("evaluate", *sample, "--out", out, "--archive", "--format", "json")
+        assert done.exit_code == 0, done.output
+        archives[name] = out / "archive.zip"
+    return archives
+
+
+def _nuri(results):
+    return next(b for b in results["bids"] if b["bidder_id"] == "nuri-ai-center")
+
+
+def _bonus_points(results):
+    assert next(a for a in _nuri(results)["adjustments"] if a["id"] == "multi-csp")["points"] == "2"
+    next(a for a in _nuri(results)["adjustments"] if a["id"] == "multi-csp")["points"] = "3"
+
+
+def _stage_failed(results):
+    stage = next(s for s in _nuri(results)["stages"] if s["id"] == "financial")
+    assert stage["passed"] is True
+    stage["passed"] = False
+
+
+def _suitability(results):
+    check = next(c for c in results["outcome"]["suitability"][0]["checks"] if c["id"] == "min_total")
+    check["passed"] = False
+
+
+def _round_outcome(results):
+    results["outcome"]["rounds"][1]["outcome"] = "awarded"
+
+
+def _lot_winners(results):
+    lot = results["outcome"]["lots"]["track-2"]
+    assert lot["winners"] == ["haneul-infra", "dasom-gpu"]
+    lot["winners"] = ["haneul-infra", "nanum-ai"]
+
+
+def _bid_lot(results):
+    next(b for b in results["bids"] if b["bidder_id"] == "nanum-ai")["lot"] = "track-1"
+
+
+def _base_total_removed(results):
+    del next(b for b in results["bids"] if b["bidder_id"] == "arum-compute")["base_total"]
+
+
+DOCTORED_030 = {
+    "bonus-points": ("spc", _bonus_points, "bid nuri-ai-center: adjustments.multi-csp.points archived 3, now 2"),
+    "stage-passed": ("spc", _stage_failed, "bid nuri-ai-center: stages.financial.passed archived false, now true"),
+    "suitability": ("spc", _suitability,
+                    "suitability of nuri-ai-center: checks.min_total.passed archived false, now true"),
+    "round-outcome": ("spc", _round_outcome, "round 2: outcome archived awarded, now failed_tender"),
+    "lot-winners": ("rental", _lot_winners,
+                    'lot track-2: winners archived ["haneul-infra", "nanum-ai"], now ["haneul-infra", "dasom-gpu"]'),
+    "bid-lot": ("rental", _bid_lot, "bid nanum-ai: lot archived track-1, now track-2"),
+    # written by 0.3.0, a field it always writes cannot be missing: no allowance for old archives
+    "base-total-removed": ("rental", _base_total_removed, "bid arum-compute: base_total archived null, now 92.0731"),
+}
+
+
+@pytest.mark.parametrize("case", DOCTORED_030, ids=list(DOCTORED_030))
+def test_a_doctored_procedure_field_in_a_0_3_0_archive_is_named(procedure_archives, tmp_path, case):
+    from tests.audit.test_old_archives import doctor, results_change
+
+    sample, edit, line = DOCTORED_030[case]
+    archive = doctor(procedure_archives[sample], tmp_path / "a.zip", "results.json", results_change(edit))
+    verdict = verify_archive(archive)
+    assert not verdict.ok and verdict.decision == [line]
+    assert {c.name: c.status for c in verdict.checks}["results.json"] == "differs"
+
+
+def test_a_doctored_lot_winner_is_named_by_the_cli(procedure_archives, tmp_path):
+    from tests.audit.test_old_archives import doctor, results_change
+
+    archive = doctor(procedure_archives["rental"], tmp_path / "a.zip", "results.json", results_change(_lot_winners))
+    found = not_verified(run("verify", archive))
+    assert detail_of(found, "results.json") == f"the decision changed: {DOCTORED_030['lot-winners'][2]}"
+
+
+def test_an_archive_of_0_2_0_verifies_as_the_same_decision():
+    """It has none of the fields 0.3.0 added; the re-run writes one round and base_total = total."""
+    from tests.audit.test_old_archives import KR_020, NIPA_020
+
+    for archive in (KR_020, NIPA_020):
+        verdict = verify_archive(archive)
+        assert verdict.decision == [] and verdict.ok, verdict
+
+
+def test_an_archive_of_0_2_0_claiming_0_3_0_gets_no_allowance(tmp_path):
+    """The rule goes by the archived results.json's tool_version: said to be 0.3.0, the fields it lacks differ."""
+    from tests.audit.test_old_archives import KR_020, doctor, results_change
+
+    def claim(results):
+        results["tool_version"] = "0.3.0"
+
+    verdict = verify_archive(doctor(KR_020, tmp_path / "a.zip", "results.json", results_change(claim)))
+    assert not verdict.ok
+    assert "bid alpha-soft: base_total archived null, now 90.0000" in verdict.decision
+    assert "round 1: in the re-run only" in verdict.decision

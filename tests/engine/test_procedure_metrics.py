@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from bideval.engine.metrics import compute_metrics
+from bideval.load.inputs import load_catalog
 from bideval.model.bid import Bid
-from tests.engine.test_metrics import bid, catalog, cluster, rubric  # noqa: F401 (catalog is a fixture)
+from tests.engine.test_metrics import bid, cluster, rubric
 
 D = Decimal
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
 SPC = [
     cluster("b200-public", "b200", 2600, "public", "liquid"),  # 20,800 B200
     cluster("b200-own", "b200", 800, "own", "liquid"),  # 6,400 B200

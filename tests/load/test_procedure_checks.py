@@ -110,3 +110,27 @@ def test_the_cli_reports_every_procedure_problem_at_once_and_writes_nothing(tmp_
     for words in ("not a top-level criterion", "'cloud_operators' is neither", "the rubric has no lots"):
         assert words in result.output
     assert not out.exists()
+
+
+def test_each_bidder_is_checked_against_its_own_lots_definition_of_a_criterion(tmp_path):
+    """Track 2 defines 'monitoring' on the points scale (0–15) where the rubric's is a percentage: the
+    track-2 bidders' scores of 70–90 are out of range, the same scores of track-1 bidders are not."""
+    import yaml
+
+    rubric, bids = copy(tmp_path, RENTAL)
+    data = yaml.safe_load(rubric.read_text(encoding="utf-8"))
+    own = yaml.safe_load(yaml.safe_dump(data["criteria"]))
+    own[2]["children"][1]["scale"] = "points"
+    data["lots"][1]["criteria"] = own
+    rubric.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    found = problems(rubric, bids)
+    out_of_range = [p for p in found if "score for 'monitoring'" in p and "is outside 0–15 points" in p]
+    track_2 = ("dasom-gpu", "haneul-infra", "mirae-hosting", "nanum-ai")
+    assert out_of_range and len(out_of_range) == len(found)
+    lines = {p.split(":")[0] + ":" + p.split(":")[1] for p in out_of_range}
+    for path_line in lines:
+        path, line = path_line.rsplit(":", 1)
+        text = Path(path).read_text(encoding="utf-8").splitlines()
+        owner = next(text[i].strip().rstrip(":") for i in range(int(line) - 1, -1, -1) if text[i].startswith("  ")
+                     and not text[i].startswith("    "))  # fmt: skip
+        assert owner in track_2

@@ -38,14 +38,18 @@ def excel_number(value: Decimal) -> int | float:
 
 
 def fill(path: Path, score: Callable[[str, str], object]) -> None:
-    """Fill every score cell with `score(text in column A, criterion id)`, then save."""
+    """Fill every score cell with `score(text in column A, criterion id)`, then save. Only the cells an
+    evaluator can type into: locked ones (a lot's heading row, an item the bidder's lot does not have)
+    are left as they are. `score` returning None leaves the cell empty."""
     workbook = load_workbook(path)
     sheet = workbook.worksheets[0]
     row = FIRST_ROW
     while sheet.cell(row, NAME_COLUMN).value is not None:
         column = FIRST_SCORE_COLUMN
         while sheet.cell(ID_ROW, column).value is not None:
-            sheet.cell(row, column).value = score(sheet.cell(row, NAME_COLUMN).value, sheet.cell(ID_ROW, column).value)
+            cell = sheet.cell(row, column)
+            if not cell.protection.locked:
+                cell.value = score(sheet.cell(row, NAME_COLUMN).value, sheet.cell(ID_ROW, column).value)
             column += 1
         row += 1
     workbook.save(path)
