@@ -32,7 +32,12 @@ BUDGET_SECONDS, BUDGET_MB = 20, 2048
 
 def run_once(bideval: str, rubric: Path, bids: Path, out: Path) -> tuple[float, float]:
     """(wall seconds, peak resident MB) of one `evaluate --format json` in a fresh process."""
-    command = [bideval, "evaluate", str(rubric), str(bids), "--format", "json", "--out", str(out), "--force"]
+    return time_process([bideval, "evaluate", str(rubric), str(bids), "--format", "json", "--out", str(out), "--force"])
+
+
+def time_process(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak resident MB) of one run of `command` in a fresh process, measured from outside."""
+    bideval = command[0]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)

@@ -99,6 +99,29 @@ class WeightModel:
             keys[bidder] = (self._total(bidder, points, shares), *sums)
         return keys
 
+    def linear_keys(self, subset: set[str]) -> dict[str, tuple[tuple[Fraction, ...], tuple[Fraction, ...]]]:
+        """Per bidder, the keys under `shifted(subset, δ)` as a line in δ: (keys at δ = 0, change per
+        point moved). Every key is a sum of points × share, and each point moves linearly with δ
+        (× (1 + δ/inside) in `subset`, × (1 − δ/outside) elsewhere), so `keys(shifted(subset, δ))` is
+        exactly base + δ × slope: worked out once per node instead of once per point tried."""
+        inside = sum((p for leaf, p in zip(self.leaves, self.points) if leaf in subset), Fraction(0))
+        outside = sum(self.points, Fraction(0)) - inside
+        moves = tuple((1 / inside if leaf in subset else (-1 / outside if outside else Fraction(0)))
+                      for leaf in self.leaves)  # fmt: skip
+        base = self.keys(self.points)
+        lines = {}
+        for bidder, shares in self.shares.items():
+            change = dict(zip(self.leaves, (p * s * m for p, s, m in zip(self.points, shares, moves))))
+            total = sum((change[leaf] * self.count(i) for i, leaf in enumerate(self.leaves)), Fraction(0))
+            slopes = (total, *(sum((change[x] for x in group), Fraction(0)) for group in self.tie_break))
+            lines[bidder] = (base[bidder], slopes)
+        return lines
+
+    @staticmethod
+    def keys_at(lines: dict[str, tuple[tuple[Fraction, ...], tuple[Fraction, ...]]], delta: Fraction):
+        """The keys `linear_keys` gives at δ."""
+        return {bidder: tuple(k + delta * m for k, m in zip(base, slope)) for bidder, (base, slope) in lines.items()}
+
     def outcome(self, points: tuple[Fraction, ...]) -> tuple[list[str], Decision]:
         """Ranking (bidders in order, tie-breaks applied) and the award decision under other points."""
         return self.outcome_of(self.keys(points))

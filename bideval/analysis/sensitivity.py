@@ -46,9 +46,8 @@ class Sweep:
     ranking: tuple[str, ...]  # bidders in order under the changed points
 
 
-def _selection(model: WeightModel, points: tuple[Fraction, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What counts as the decision: who ranks first, and who is selected (or tied for it)."""
-    keys = model.keys(points)  # exact sums over every leaf of every bid: worked out once
+def _selection(model: WeightModel, keys: dict[str, tuple[Fraction, ...]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What counts as the decision under `keys`: who ranks first, and who is selected (or tied for it)."""
     order, decision = model.outcome_of(keys)
     first = keys[order[0]]
     leaders = tuple(sorted(b for b, k in keys.items() if k == first))
@@ -58,7 +57,8 @@ def _selection(model: WeightModel, points: tuple[Fraction, ...]) -> tuple[tuple[
 def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fraction) -> FlipPoint:
     inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))
     outside = sum(model.points, Fraction(0)) - inside
-    baseline = _selection(model, model.points)
+    lines = model.linear_keys(subset)  # every bid's keys as a line in δ
+    baseline = _selection(model, model.keys_at(lines, Fraction(0)))
     slopes, totals = {}, model.totals(model.points)
     for bidder, shares in model.shares.items():
         into = sum((p * s * model.count(i) for i, (leaf, p, s) in enumerate(zip(model.leaves, model.points, shares))
@@ -76,7 +76,7 @@ def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fra
             moved = delta + step
             if not -inside <= moved <= outside:
                 continue
-            after = _selection(model, model.shifted(subset, moved))
+            after = _selection(model, model.keys_at(lines, moved))
             if after != baseline:
                 return FlipPoint(node, node_points, delta, 1 if step > 0 else -1, *after)
     return FlipPoint(node, node_points, None, 0, *baseline)
