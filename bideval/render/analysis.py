@@ -48,7 +48,7 @@ def render_analysis(analysis: Analysis, console: Console, lang: str = "ko") -> N
             table.add_row(Text(names[row.bidder]), f"{row.first:.1%}", f"{row.selected:.1%}")
         console.print(table)
         console.print(_reversals(part, who))
-        console.print(_panel(analysis, part, labels, names))
+        console.print(_panel(analysis, part, labels, names, lang))
 
 
 def _held(part: LotAnalysis) -> Text:
@@ -112,8 +112,8 @@ def _reversals(part: LotAnalysis, who) -> Table:
     return table
 
 
-def _panel(analysis: Analysis, part: LotAnalysis, labels: dict, names: dict) -> Table:
-    evaluators = {e.id: visible(e.name.text("ko")) for e in analysis.result.evaluators}
+def _panel(analysis: Analysis, part: LotAnalysis, labels: dict, names: dict, lang: str) -> Table:
+    evaluators = {e.id: visible(e.name.text(lang)) for e in analysis.result.evaluators}
     table = Table(title="Panel consistency (flags, not verdicts; scores as % of the item's maximum)",
                   title_justify="left")  # fmt: skip
     for column in ("what", "who", "value"):

@@ -10,7 +10,7 @@ from bideval.analysis.run import analyze
 from bideval.load.inputs import load_inputs
 from bideval.render.html import render_html
 from bideval.render.xlsx import render_xlsx
-from tests.conftest import KR, run
+from tests.conftest import KR, NIPA, run
 
 
 def test_analysis_section_and_sheet():
@@ -53,3 +53,12 @@ def test_analysis_of_lots_and_stages_reaches_the_report_and_verifies(tmp_path):
     html = render_html(spc.result, "en", spc)
     assert "What the weight analyses hold as evaluated" in html
     assert "The suitability check of the sole applicant stands as evaluated" in html
+
+
+def test_analyze_names_evaluators_in_the_chosen_language():
+    """Issue 19 §3: with --lang en the panel-consistency table showed the evaluators' Korean names."""
+    english = run("analyze", *NIPA, "--lang", "en", "--samples", "100")
+    assert english.exit_code == 0, english.output
+    assert "Kim Minjun (ev-01)" in english.stdout and "김민준" not in english.stdout
+    korean = run("analyze", *NIPA, "--samples", "100")
+    assert "김민준 (ev-01)" in korean.stdout
