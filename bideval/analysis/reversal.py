@@ -9,6 +9,13 @@ touched.
 
 Per lot (`lot`; None for a call without lots): its bids are removed in turn, a clone of its
 last-ranked bid is added, and the order compared is the lot's.
+
+A removal is re-run only when it can change another bid's score: the removed bid alone holds the
+lowest or highest value of a relative criterion among the bids scored on it (ratio_to_best's best,
+korean_price's lowest come from there), or a stage passes the top N. Otherwise every other bid
+keeps every score, so the order of the rest is the order as evaluated (issue 19: 50 re-runs of the
+whole evaluation were most of `analyze`'s time). `every_case=True` re-runs them all (the tests
+compare both).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from bideval.engine.methods import REGISTRY
 from bideval.engine.pipeline import evaluate
+from bideval.engine.result import Result
 from bideval.errors import InputError
 from bideval.load.inputs import Inputs
 
@@ -44,16 +52,41 @@ def uses_relative_methods(inputs: Inputs, lot: str | None = None) -> bool:
 
 
 def _order(inputs: Inputs, lot: str | None) -> tuple[str, ...]:
-    return tuple(b.bidder_id for b in evaluate(inputs).bids if b.rank is not None and b.lot == lot)
+    return _ranked(evaluate(inputs), lot)
+
+
+def _ranked(result: Result, lot: str | None) -> tuple[str, ...]:
+    return tuple(b.bidder_id for b in result.bids if b.rank is not None and b.lot == lot)
+
+
+def can_change_others(result: Result, inputs: Inputs, lot: str | None, bidder: str) -> bool:
+    """Whether removing `bidder` can change another bid's score or passing (see the module docstring)."""
+    rubric = inputs.rubric.for_lot(inputs.rubric.lot(lot)) if lot is not None else inputs.rubric
+    if any(stage.passing is not None and stage.passing.top is not None for stage in rubric.stages):
+        return True
+    relative = {c.id for c in rubric.leaves() if c.method and REGISTRY[c.method].relative}
+    values: dict[str, list] = {cid: [] for cid in relative}
+    for bid in result.bids:
+        for score in bid.criteria:
+            if score.id in relative:
+                values[score.id].append((bid.bidder_id, score.inputs["value"]))
+    for scored in values.values():
+        numbers = [value for _, value in scored]
+        for extreme in (min(numbers, default=None), max(numbers, default=None)):
+            holders = [who for who, value in scored if value == extreme]
+            if holders == [bidder]:
+                return True
+    return False
 
 
 def _lot_of(inputs: Inputs, bid) -> str | None:
     return bid.lot if inputs.rubric.lots else None
 
 
-def reversals(inputs: Inputs, lot: str | None = None) -> list[Reversal]:
+def reversals(inputs: Inputs, lot: str | None = None, every_case: bool = False) -> list[Reversal]:
     """Remove each bid of `lot` in turn; then add a dominated clone of its last-ranked bid."""
-    base = _order(inputs, lot)
+    evaluated = evaluate(inputs)
+    base = _ranked(evaluated, lot)
     rows = []
     for bid, _ in inputs.bids:
         if _lot_of(inputs, bid) != lot:
@@ -62,7 +95,11 @@ def reversals(inputs: Inputs, lot: str | None = None) -> list[Reversal]:
         kept = tuple(pair for pair in inputs.bids if pair[0].bidder.id != gone)
         if not any(_lot_of(inputs, other) == lot for other, _ in kept):
             continue
-        rows.append(_case(f"without {gone}", tuple(b for b in base if b != gone), replace(inputs, bids=kept), lot))
+        before = tuple(b for b in base if b != gone)
+        if not every_case and not can_change_others(evaluated, inputs, lot, gone):
+            rows.append(Reversal(f"without {gone}", before, before))  # every other score stays as it is
+            continue
+        rows.append(_case(f"without {gone}", before, replace(inputs, bids=kept), lot))
     if base:
         clone_inputs, clone_id = _with_clone(inputs, base[-1])
         rows.append(_case(f"with a clone of {base[-1]} at +10 % price", base, clone_inputs, lot, clone_id))

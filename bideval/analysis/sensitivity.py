@@ -17,12 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
+from math import lcm
 
 from bideval.analysis.model import WeightModel, leaves_under
 from bideval.engine.result import Result
 
 SWEEP = (Fraction(-20, 100), Fraction(-10, 100), Fraction(10, 100), Fraction(20, 100))
 NUDGE = Fraction(1, 10**9)  # just past a crossing, to see which side wins
+Lines = dict[str, tuple[tuple, tuple]]  # bidder → (keys at δ = 0, change per point moved): WeightModel.linear_keys
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Sweep:
     ranking: tuple[str, ...]  # bidders in order under the changed points
 
 
-def _selection(model: WeightModel, keys: dict[str, tuple[Fraction, ...]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _selection(model: WeightModel, keys: dict[str, tuple]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What counts as the decision under `keys`: who ranks first, and who is selected (or tied for it)."""
     order, decision = model.outcome_of(keys)
     first = keys[order[0]]
@@ -54,29 +56,55 @@ def _selection(model: WeightModel, keys: dict[str, tuple[Fraction, ...]]) -> tup
     return leaders, tuple(sorted(decision.winners + decision.tied))
 
 
+def integer_lines(lines: Lines) -> Lines:
+    """The same lines times one common denominator: integers, which order and compare exactly as the
+    Fractions they stand for (all scaled alike, by a positive number), and much faster."""
+    scale = lcm(*(x.denominator for base, slope in lines.values() for x in (*base, *slope)))
+    return {bidder: (tuple(x.numerator * (scale // x.denominator) for x in base),
+                     tuple(x.numerator * (scale // x.denominator) for x in slope))
+            for bidder, (base, slope) in lines.items()}  # fmt: skip
+
+
+def integer_keys_at(lines: Lines, delta: Fraction) -> dict[str, tuple[int, ...]]:
+    """The keys at δ = p/q of `integer_lines`, times q (> 0): base × q + slope × p."""
+    p, q = delta.numerator, delta.denominator
+    return {bidder: tuple(k * q + m * p for k, m in zip(base, slope)) for bidder, (base, slope) in lines.items()}
+
+
+def _above(lines: Lines, delta: Fraction, bidder: str) -> int:
+    """How many bids have a strictly higher total than `bidder` at δ (integer lines, total first)."""
+    p, q = delta.numerator, delta.denominator
+    base, slope = lines[bidder]
+    mine = base[0] * q + slope[0] * p
+    return sum(b[0] * q + m[0] * p > mine for b, m in lines.values())
+
+
 def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fraction) -> FlipPoint:
     inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))
     outside = sum(model.points, Fraction(0)) - inside
-    lines = model.linear_keys(subset)  # every bid's keys as a line in δ
-    baseline = _selection(model, model.keys_at(lines, Fraction(0)))
-    slopes, totals = {}, model.totals(model.points)
-    for bidder, shares in model.shares.items():
-        into = sum((p * s * model.count(i) for i, (leaf, p, s) in enumerate(zip(model.leaves, model.points, shares))
-                    if leaf in subset), Fraction(0))  # fmt: skip
-        rest = totals[bidder] - model.offsets.get(bidder, 0) - into  # the bonus and penalty points do not move
-        slopes[bidder] = into / inside - rest / outside if outside else Fraction(0)
-    crossings = {Fraction(0)}  # a tie today flips at once
+    lines = model.linear_keys(subset)  # every bid's keys as a line in δ: total first
+    exact = integer_lines(lines)
+    baseline = _selection(model, integer_keys_at(exact, Fraction(0)))
+    totals = {bidder: base[0] for bidder, (base, _) in lines.items()}
+    slopes = {bidder: slope[0] for bidder, (_, slope) in lines.items()}
+    crossings: dict[Fraction, list[str]] = {Fraction(0): []}  # a tie today flips at once
     for a, b in combinations(model.shares, 2):
         if slopes[a] != slopes[b]:
             delta = (totals[b] - totals[a]) / (slopes[a] - slopes[b])
             if -inside <= delta <= outside:
-                crossings.add(delta)
+                crossings.setdefault(delta, []).append(a)  # b has the same total there
+    # Until the decision changes, it is the baseline's: the selected (or tied) bids and, behind them,
+    # the first one not selected are all it reads. Two bids crossing below that many others cannot
+    # change it, so that point need not be tried.
+    reads = len(baseline[1]) + 1
     for delta in sorted(crossings, key=lambda d: (abs(d), d)):
+        if delta and all(_above(exact, delta, bidder) >= reads for bidder in crossings[delta]):
+            continue
         for step in ((NUDGE, -NUDGE) if delta == 0 else (NUDGE if delta > 0 else -NUDGE,)):
             moved = delta + step
             if not -inside <= moved <= outside:
                 continue
-            after = _selection(model, model.keys_at(lines, moved))
+            after = _selection(model, integer_keys_at(exact, moved))
             if after != baseline:
                 return FlipPoint(node, node_points, delta, 1 if step > 0 else -1, *after)
     return FlipPoint(node, node_points, None, 0, *baseline)
@@ -123,7 +151,8 @@ def sweeps(result: Result, lot: str | None = None) -> list[Sweep]:
         if subset == set(model.leaves) or not model.shares:
             continue
         inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))
+        exact = integer_lines(model.linear_keys(subset))  # the keys at δ, as in flip_point
         for change in SWEEP:
-            order, _ = model.outcome(model.shifted(subset, inside * change))
+            order, _ = model.outcome_of(integer_keys_at(exact, inside * change))
             rows.append(Sweep(info.id, change, tuple(order)))
     return rows
