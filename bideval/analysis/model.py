@@ -99,16 +99,18 @@ class WeightModel:
             keys[bidder] = (self._total(bidder, points, shares), *sums)
         return keys
 
-    def linear_keys(self, subset: set[str]) -> dict[str, tuple[tuple[Fraction, ...], tuple[Fraction, ...]]]:
+    def linear_keys(self, subset: set[str], base: dict[str, tuple[Fraction, ...]] | None = None,
+                    ) -> dict[str, tuple[tuple[Fraction, ...], tuple[Fraction, ...]]]:  # fmt: skip
         """Per bidder, the keys under `shifted(subset, δ)` as a line in δ: (keys at δ = 0, change per
         point moved). Every key is a sum of points × share, and each point moves linearly with δ
         (× (1 + δ/inside) in `subset`, × (1 − δ/outside) elsewhere), so `keys(shifted(subset, δ))` is
-        exactly base + δ × slope: worked out once per node instead of once per point tried."""
+        exactly base + δ × slope: worked out once per node instead of once per point tried. `base`:
+        `keys(points)` when the caller has them (they are the same for every node)."""
         inside = sum((p for leaf, p in zip(self.leaves, self.points) if leaf in subset), Fraction(0))
         outside = sum(self.points, Fraction(0)) - inside
         moves = tuple((1 / inside if leaf in subset else (-1 / outside if outside else Fraction(0)))
                       for leaf in self.leaves)  # fmt: skip
-        base = self.keys(self.points)
+        base = self.keys(self.points) if base is None else base
         lines = {}
         for bidder, shares in self.shares.items():
             change = dict(zip(self.leaves, (p * s * m for p, s, m in zip(self.points, shares, moves))))

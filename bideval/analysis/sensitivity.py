@@ -79,18 +79,19 @@ def _above(lines: Lines, delta: Fraction, bidder: str) -> int:
     return sum(b[0] * q + m[0] * p > mine for b, m in lines.values())
 
 
-def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fraction) -> FlipPoint:
+def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fraction,
+               base: dict[str, tuple[Fraction, ...]] | None = None) -> FlipPoint:  # fmt: skip
+    """`base`: the keys at the published points, `model.keys(model.points)`, when the caller has them."""
     inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))
     outside = sum(model.points, Fraction(0)) - inside
-    lines = model.linear_keys(subset)  # every bid's keys as a line in δ: total first
-    exact = integer_lines(lines)
+    exact = integer_lines(model.linear_keys(subset, base))  # every bid's keys as a line in δ: total first
     baseline = _selection(model, integer_keys_at(exact, Fraction(0)))
-    totals = {bidder: base[0] for bidder, (base, _) in lines.items()}
-    slopes = {bidder: slope[0] for bidder, (_, slope) in lines.items()}
     crossings: dict[Fraction, list[str]] = {Fraction(0): []}  # a tie today flips at once
     for a, b in combinations(model.shares, 2):
-        if slopes[a] != slopes[b]:
-            delta = (totals[b] - totals[a]) / (slopes[a] - slopes[b])
+        (total_a, *_), (slope_a, *_) = exact[a]
+        (total_b, *_), (slope_b, *_) = exact[b]
+        if slope_a != slope_b:  # the totals meet where base_a + δ·slope_a = base_b + δ·slope_b
+            delta = Fraction(total_b - total_a, slope_a - slope_b)
             if -inside <= delta <= outside:
                 crossings.setdefault(delta, []).append(a)  # b has the same total there
     # Until the decision changes, it is the baseline's: the selected (or tied) bids and, behind them,
@@ -131,11 +132,12 @@ def flip_points(result: Result, progress: Callable[[int, int], None] | None = No
     criteria = result.rubric.criteria_of(lot)
     points_of = {c.id: Fraction(c.points) for c in criteria}
     nodes = flip_nodes(result, lot)
+    base = model.keys(model.points)
     flips = []
     for node in nodes:
         if progress is not None:
             progress(len(flips), len(nodes))
-        flips.append(flip_point(model, leaves_under(criteria, node), node, points_of[node]))
+        flips.append(flip_point(model, leaves_under(criteria, node), node, points_of[node], base))
     if progress is not None:
         progress(len(flips), len(nodes))
     return flips
@@ -145,13 +147,14 @@ def sweeps(result: Result, lot: str | None = None) -> list[Sweep]:
     """One at a time: each node's points ±10 % and ±20 %, the rest rescaled; the resulting order."""
     model = WeightModel.from_result(result, lot)
     criteria = result.rubric.criteria_of(lot)
+    base = model.keys(model.points) if model.shares else {}
     rows = []
     for info in criteria:
         subset = leaves_under(criteria, info.id)
         if subset == set(model.leaves) or not model.shares:
             continue
         inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))
-        exact = integer_lines(model.linear_keys(subset))  # the keys at δ, as in flip_point
+        exact = integer_lines(model.linear_keys(subset, base))  # the keys at δ, as in flip_point
         for change in SWEEP:
             order, _ = model.outcome_of(integer_keys_at(exact, inside * change))
             rows.append(Sweep(info.id, change, tuple(order)))
