@@ -16,9 +16,10 @@ from bideval.engine.result import Result
 from bideval.errors import Problem
 from bideval.load.inputs import Inputs
 
-# The flip-point search (sensitivity.flip_point) evaluates the decision at every crossing of
-# every pair of bids, for each criterion: 30 bids took 8 s here, 50 bids 47 s and 100 bids
-# 161 s. Past this many bids the analysis is refused before it starts.
+# The flip-point search (sensitivity.flip_point) finds a crossing for every pair of bids, for each
+# criterion: its work grows with the square of the bids (50 bids: about 1.5 s for the whole
+# `analyze`, bench/RESULTS.md). Committees score 4 to 50 bids; past this many the analysis is
+# refused before it starts.
 MOST_BIDS = 50
 
 # The two long steps, as named to `analyze(progress=…)`: progress(step, done, total).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -35,10 +35,13 @@ def render_analysis(analysis: Analysis, console: Console, lang: str = "ko") -> N
             console.print(Rule(Text(heading, style="bold"), align="left"))
         if analysis.overrides:
             console.print(_whatif(analysis, names, part.lot))
+        evaluated = tuple(b.bidder_id for b in result.bids if b.rank is not None and b.lot == part.lot)
+        winners = result.outcome.lots[part.lot].winners if part.lot is not None else result.outcome.winners
+        console.print(_verdict(part, labels, who, winners))
         if part.held:
             console.print(_held(part))
         console.print(_flips(part, labels, who))
-        console.print(_sweeps(part, labels, who))
+        console.print(_sweeps(part, labels, who, evaluated))
         table = Table(title=Text(f"Monte Carlo stability: {analysis.samples:,} weight samples, Dirichlet "
                                  f"concentration {analysis.alpha:g} around the published points, seed {analysis.seed}"),
                       title_justify="left")  # fmt: skip
@@ -56,6 +59,28 @@ def _held(part: LotAnalysis) -> Text:
     lines = ["Held as evaluated by the weight analyses (sensitivity, one at a time, Monte Carlo):"]
     lines += [f"  • {held_text(code, 'en')}" for code in part.held]
     return Text("\n".join(lines), style="italic")
+
+
+def _verdict(part: LotAnalysis, labels: dict, who, winners: list[str]) -> Text:
+    """The answer first (issue 19 §3): the nearest flip point and what it would take, and how often the
+    evaluated winners stay selected when the weights are sampled."""
+    found = [f for f in part.flips if f.delta is not None]
+    if not part.flips:
+        line = "Verdict: fewer than two ranked bids — nothing to compare."
+    elif not found:
+        line = "Verdict: robust — no single criterion's points, moved within their range, change the decision."
+    else:
+        nearest = min(found, key=lambda f: (abs(f.delta), f.criterion))  # type: ignore[arg-type]  # fewest points moved
+        line = (f"Verdict: the nearest change of the decision takes {_signed(nearest.delta, nearest.direction)} "  # type: ignore[arg-type]
+                f"points ({_percent(nearest.share, nearest.direction)} of its {nearest.points}) on "
+                f"{labels[nearest.criterion]}: then first {who(nearest.first_after)}; selected "
+                f"{who(nearest.selected_after)}.")
+    selected = {row.bidder: row.selected for row in part.stability}
+    if winners and all(w in selected for w in winners):
+        least = min(selected[w] for w in winners)
+        share = "all of them" if least == 1 else f"at least {least:.1%} of them"
+        line += f" In the weight samples, every winner as evaluated is selected in {share}."
+    return Text(line, style="bold")
 
 
 def _flips(part: LotAnalysis, labels: dict, who) -> Table:
@@ -85,14 +110,22 @@ def _percent(share: Fraction | None, direction: int) -> str:
     return f"{float(share):+.2%}" if share else ("+0%" if direction > 0 else "-0%")
 
 
-def _sweeps(part: LotAnalysis, labels: dict, who) -> Table:
-    table = Table(title="One at a time: each criterion's points changed, the rest rescaled", title_justify="left")
+def _sweeps(part: LotAnalysis, labels: dict, who, evaluated: tuple[str, ...]) -> Group:
+    """Only the changes that reorder the bids, after a line saying how many there are (the report and
+    the scorecard keep every row)."""
+    changed = [sweep for sweep in part.sweeps if sweep.ranking != evaluated]
+    line = Text(f"One at a time (each criterion's points ±10 % and ±20 %, the rest rescaled): {len(changed)} of the "
+                f"{len(part.sweeps)} changes reorder the bids; the other {len(part.sweeps) - len(changed)} leave the "
+                "ranking as evaluated.")  # fmt: skip
+    if not changed:
+        return Group(line)
+    table = Table(title="One at a time: the changes that reorder the bids", title_justify="left")
     table.add_column("criterion")
     table.add_column("change", justify="right")
     table.add_column("ranking")
-    for sweep in part.sweeps:
+    for sweep in changed:
         table.add_row(Text(labels[sweep.criterion]), f"{float(sweep.change):+.0%}", Text(who(sweep.ranking)))
-    return table
+    return Group(line, table)
 
 
 def _reversals(part: LotAnalysis, who) -> Table:

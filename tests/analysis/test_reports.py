@@ -62,3 +62,16 @@ def test_analyze_names_evaluators_in_the_chosen_language():
     assert "Kim Minjun (ev-01)" in english.stdout and "김민준" not in english.stdout
     korean = run("analyze", *NIPA, "--samples", "100")
     assert "김민준 (ev-01)" in korean.stdout
+
+
+def test_analyze_leads_with_a_verdict_and_prints_only_the_changes_that_reorder():
+    """Issue 19 §3. GPU sample: two criteria can change the decision — +71.7712 points on price
+    performance (15 points) and +59.3017 on the public share of compute (10 points); the verdict names
+    the one needing fewer points, after which Gaon AI ranks first (the three winners stay selected).
+    None of the 16 nodes × 4 one-at-a-time changes reorders the bids, so no row of them is printed."""
+    done = run("analyze", *NIPA, "--lang", "en", "--samples", "200")
+    lines = " ".join(done.stdout.split())
+    assert lines.startswith("Verdict: the nearest change of the decision takes +59.3017 points (+593.02% of its 10) "
+                            "on Share of compute for public use: then first Gaon AI;")
+    assert "0 of the 64 changes reorder the bids; the other 64 leave the ranking as evaluated." in lines
+    assert "One at a time: the changes that reorder the bids" not in lines
