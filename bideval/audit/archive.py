@@ -35,7 +35,7 @@ MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 RUN_FILE = "run.json"
 INPUTS = "inputs"
-LIBRARIES = ("weasyprint", "pydyf", "openpyxl", "jinja2", "pydantic", "PyYAML", "fonttools", "orjson", "Babel")
+LIBRARIES = ("weasyprint", "pydyf", "pypdf", "openpyxl", "jinja2", "pydantic", "PyYAML", "fonttools", "orjson", "Babel")
 FONTS = Path(__file__).resolve().parent.parent / "render" / "assets" / "fonts"
 OUTPUT_NAMES = {"json": "results.json", "pdf": "report.pdf", "xlsx": "scorecard.xlsx"}
 

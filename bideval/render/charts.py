@@ -18,15 +18,15 @@ from bideval.render.common import equation
 from bideval.render.i18n import t
 
 PALETTE = ("#1f4e79", "#2e86c1", "#76b7b2", "#f28e2b", "#b07aa1", "#9c755f", "#59a14f", "#e15759")
-FONT = "font-family=\"NanumGothic\" fill=\"#222\""
+FONT = "font-family=\"Bideval Gothic\" fill=\"#222\""
 SIZE = 10  # the charts' font size (px); tick labels are 8
-ASCENT, DESCENT = 0.92, 0.23  # NanumGothic's ascent and descent, in em
+ASCENT, DESCENT = 0.92, 0.23  # Bideval Gothic's (Nanum Gothic's) ascent and descent, in em
 ELLIPSIS = "…"
 BARS_WIDTH = 640  # both charts fit the A4 text column (178 mm ≈ 672 px)
 
 
 def text_width(text: str, size: float = SIZE) -> float:
-    """An upper estimate of `text`'s advance in NanumGothic at `size` px.
+    """An upper estimate of `text`'s advance in Bideval Gothic (Nanum Gothic) at `size` px.
 
     Hangul, CJK and full-width forms are 1 em (the font: 0.94); the widest Latin glyphs
     (m, w, M, W, %, @) 1.1 em; other capitals 0.8; everything else 0.62 (lower case and

@@ -6,6 +6,7 @@ Pure: Result + language → HTML text. Snapshot-tested; the PDF renderer only pr
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, partial
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from bideval.engine.result import BidResult, Result, StageResult
+from bideval.engine.result import BidResult, CriterionInfo, CriterionScore, PanelScore, Result, StageResult
 from bideval.model.fields import METRICS
 from bideval.render import common
 from bideval.render.analysis_tables import analysis_tables
@@ -35,6 +36,37 @@ if TYPE_CHECKING:
     from bideval.analysis.run import Analysis
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+KEEP_ROWS = 30  # a bid's criteria table or panel of at most this many rows is not split over two pages
+ONE_PART_BIDS = 12  # a report of at most this many bids is printed as one document
+BIDS_PER_PART = 25  # a longer one in two parts or more, of at most this many bid sections each
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one HTML document of the report holds: the front (cover, ranking, charts, method), a run of
+    bid sections, the back (analysis, consistency, inputs, signatures), and whether it draws the running
+    header and footer itself (a report printed in parts gets them from render_furniture)."""
+
+    front: bool
+    bids: tuple[BidResult, ...]
+    back: bool
+    furniture: bool
+
+
+def report_parts(result: Result) -> list[Part]:
+    """The report as printed: one document up to ONE_PART_BIDS bids; beyond, at least two parts (two
+    cores share them) of at most BIDS_PER_PART bid sections, as even as they go. The front rides with
+    the first part and the back with the last. How a report is cut depends on its bids only, never on
+    the machine, so its bytes do not either."""
+    bids = tuple(result.bids)
+    count = 1 if len(bids) <= ONE_PART_BIDS else max(2, -(-len(bids) // BIDS_PER_PART))
+    cuts = [len(bids) * i // count for i in range(count + 1)]
+    return [Part(front=i == 0, bids=bids[cuts[i]:cuts[i + 1]], back=i == count - 1, furniture=count == 1)
+            for i in range(count)]  # fmt: skip
+
+
+def whole_report(result: Result) -> Part:
+    return Part(front=True, bids=tuple(result.bids), back=True, furniture=True)
 
 
 @cache
@@ -47,7 +79,8 @@ def _environment() -> Environment:
     )
 
 
-def render_html(result: Result, lang: str, analysis: Analysis | None = None) -> str:
+def render_html(result: Result, lang: str, analysis: Analysis | None = None, part: Part | None = None) -> str:
+    """The report as one HTML document, or the given part of it."""
     text, words = partial(t, lang=lang), Words.of(result, lang)
     notes = [(b.name.text(lang), reason_text(r, words)) for b in result.bids for r in b.reasons
              if r.code != "not_selected_rank"]  # fmt: skip
@@ -57,9 +90,11 @@ def render_html(result: Result, lang: str, analysis: Analysis | None = None) -> 
             bid_warnings.setdefault(w.bidder, []).append(warning_text(w, words))
     return _environment().get_template("report.html.j2").render(
         r=result,
+        part=part or whole_report(result),
+        KEEP_ROWS=KEEP_ROWS,
         lang=lang,
         t=lambda message, **params: text(message, **params),
-        css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+        css=_css(),
         outcome=outcome_text(result, lang),
         digest=input_digest(result),
         categories=categories(result),
@@ -82,6 +117,18 @@ def render_html(result: Result, lang: str, analysis: Analysis | None = None) -> 
         analysis=analysis_tables(analysis, lang) if analysis else [],
         **_procedure(result, lang, words),
     )
+
+
+def render_furniture(result: Result, lang: str, pages: int) -> str:
+    """The running header and footer of a report of `pages` pages printed in parts (templates/furniture.html.j2)."""
+    return _environment().get_template("furniture.html.j2").render(
+        lang=lang, css=_css(), title=result.rubric.title.text(lang), date=result.rubric.evaluation_date.isoformat(),
+        pages=pages,
+    )
+
+
+def _css() -> Markup:
+    return Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
 
 
 def input_digest(result: Result) -> str:
@@ -130,7 +177,32 @@ def _procedure(result: Result, lang: str, words: Words) -> dict[str, object]:
         "lot_bids": lambda lot: common.lot_bids(result, lot),
         "categories_of": lambda lot: categories(result, lot),
         "criteria_rows": lambda bid: common.criteria_rows(result, bid),
+        "panel_matrix": lambda bid: panel_matrix(result, bid),
     }
+
+
+@dataclass(frozen=True)
+class PanelMatrix:
+    """One bid's panel scores as the report prints them: a row per judged criterion the bid was scored
+    on, a cell per evaluator (None where the evaluator gave that criterion no score)."""
+
+    evaluators: list[str]  # ids, in the results' evaluator order
+    rows: list[tuple[CriterionInfo, CriterionScore, list[PanelScore | None]]]
+    scale: str | None  # the one scale of every row, or None when rows differ
+
+
+def panel_matrix(result: Result, bid: BidResult) -> PanelMatrix | None:
+    judged = [(info, s) for info, s in common.criteria_rows(result, bid) if s is not None and s.panel]
+    if not judged:
+        return None
+    scored = {p.evaluator for _, s in judged for p in s.panel.scores}
+    evaluators = [e.id for e in result.evaluators if e.id in scored]
+    rows = []
+    for info, s in judged:
+        by_evaluator = {p.evaluator: p for p in s.panel.scores}
+        rows.append((info, s, [by_evaluator.get(e) for e in evaluators]))
+    scales = {s.panel.scale for _, s in judged}
+    return PanelMatrix(evaluators, rows, scales.pop() if len(scales) == 1 else None)
 
 
 def _stage_required(result: Result, stage: StageResult, lang: str) -> str:

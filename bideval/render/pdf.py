@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import calendar
 import logging
+import multiprocessing
 import os
 import re
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
@@ -21,25 +24,60 @@ from typing import TYPE_CHECKING, ClassVar
 from xml.sax.saxutils import escape
 
 from bideval.engine.result import Result
-from bideval.render.html import render_html
+from bideval.render.html import render_furniture, render_html, report_parts
 
 if TYPE_CHECKING:
     from bideval.analysis.run import Analysis
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 FONTS = ASSETS / "fonts"
+REGULAR, BOLD = "BidevalGothic-Regular.ttf", "BidevalGothic-Bold.ttf"
 ASSET_SCHEME = "bideval-asset:"
 
 
 def render_pdf(result: Result, lang: str, analysis: Analysis | None = None) -> bytes:
+    """The report. A long one is printed in parts (render/html.py report_parts), side by side where the
+    machine has more than one core, then joined with its running header and footer (render/pdf_join.py):
+    a part's layout needs a fraction of the memory of the whole, and the cores share the work. How the
+    report is cut depends on its bids only, so the bytes are the same on every machine."""
+    parts = report_parts(result)
+    day = result.rubric.evaluation_date
+    if len(parts) == 1:
+        return print_html(render_html(result, lang, analysis), day)
+    printed = _print_all([render_html(result, lang, analysis, part) for part in parts], day)
+    from bideval.render.pdf_join import join, page_count
+
+    furniture = print_html(render_furniture(result, lang, sum(map(page_count, printed))), day)
+    return join(printed, furniture)
+
+
+def print_html(html: str, day: date) -> bytes:
+    """One HTML document printed by WeasyPrint with our fonts only, fetching nothing but our assets."""
     font_config = _font_config()  # first: it may be the process's first weasyprint import
     from weasyprint import HTML
 
-    text = printable(render_html(result, lang, analysis))
-    html = HTML(string=text, base_url=None, url_fetcher=_fetcher())
+    document = HTML(string=printable(html), base_url=None, url_fetcher=_fetcher())
     # No pdf_identifier: the file carries no random or time-based id (reproducible bytes).
-    with _fonttools_subsetter(), _source_date(result.rubric.evaluation_date):
-        return html.write_pdf(font_config=font_config, pdf_identifier=None)
+    with _fonttools_subsetter(), _source_date(day):
+        return document.write_pdf(font_config=font_config, pdf_identifier=None)
+
+
+MOST_WORKERS = 4  # each prints a part with its own memory (about 150 MB): more cores would gain little
+
+
+def _print_all(htmls: list[str], day: date) -> list[bytes]:
+    """Each document printed, in order; in a small process pool when the machine has cores to share.
+    Workers are forked where that is safe (Linux, a single thread: the CLI), as they then start at
+    once with WeasyPrint loaded; otherwise spawned. Either way the same bytes."""
+    workers = min(len(htmls), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+                  MOST_WORKERS)  # fmt: skip
+    if workers < 2:
+        return [print_html(html, day) for html in htmls]
+    _font_config()  # loaded once here, inherited by forked workers
+    fork = sys.platform == "linux" and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(print_html, htmls, [day] * len(htmls)))
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -63,11 +101,12 @@ def printable(html: str) -> str:
 
 @cache
 def _covered() -> frozenset[int]:
-    """Code points every bundled font maps (regular and bold alike); fontTools comes with WeasyPrint."""
+    """Code points the bundled fonts map. The regular and bold fonts map the same ones (a test checks),
+    so the regular font's map stands for both: reading a map takes a tenth of a second. fontTools comes
+    with WeasyPrint."""
     from fontTools.ttLib import TTFont
 
-    maps = [set(TTFont(path, lazy=True).getBestCmap()) for path in sorted(FONTS.glob("*.ttf"))]
-    return frozenset(set.intersection(*maps))
+    return frozenset(TTFont(FONTS / REGULAR, lazy=True).getBestCmap())
 
 
 _FONTTOOLS_WARNING = "Using fontTools instead of HarfBuzz-Subset"

@@ -259,7 +259,7 @@ def test_other_bytes_with_nothing_to_explain_them_differ(json_archive, tmp_path)
         (lambda m: m["environment"].update(pango="1.48.0"), "pango: archived 1.48.0, now "),
         (lambda m: m["environment"].pop("pango"), "pango: archived not recorded, now "),
         (lambda m: m.update(bideval="0.2.9"), f"archived with bideval 0.2.9, re-run with {__version__}"),
-        (lambda m: m["fonts"].update({"NanumGothic.ttf": "0" * 64}), "font NanumGothic.ttf: not the archived file"),
+        (lambda m: m["fonts"].update({"BidevalGothic-Regular.ttf": "0" * 64}), "font BidevalGothic-Regular.ttf: not the archived file"),
     ],
     ids=["environment-entry", "environment-entry-absent", "version", "font"],
 )

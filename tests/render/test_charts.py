@@ -73,7 +73,7 @@ def _with_metrics(result, values: dict[str, tuple[Decimal | None, Decimal | None
 
 
 def _assert_finite(svg: str) -> None:
-    assert not re.search(r"\b(s?nan|inf|infinity)\b", svg.replace("NanumGothic", ""), flags=re.IGNORECASE), svg
+    assert not re.search(r"\b(s?nan|inf|infinity)\b", svg.replace("Bideval Gothic", ""), flags=re.IGNORECASE), svg
     for value in NUMBER_ATTRIBUTE.findall(svg):
         assert math.isfinite(float(value)), value
 
@@ -282,7 +282,7 @@ def test_the_width_estimate_is_never_below_the_fonts_own_advances(nipa_result, k
     """What the layout relies on: Hangul ≈ 1 em, Latin 0.55–0.6 em, a few wide glyphs more."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(Path(bideval.__file__).parent / "render" / "assets" / "fonts" / "NanumGothic.ttf")
+    font = TTFont(Path(bideval.__file__).parent / "render" / "assets" / "fonts" / "BidevalGothic-Regular.ttf")
     cmap, advances, em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
     samples = [*LONG_NAMES["en"], *LONG_NAMES["ko"], "…", "0123456789.,%", "ABCDEFGHIJKLMNOPQRSTUVWXYZ&@",
                "abcdefghijklmnopqrstuvwxyz"]  # fmt: skip

@@ -52,7 +52,7 @@ def test_korean_report_carries_names_totals_and_embedded_font(nipa_pdf, nipa_res
             assert str(bid.total) in text
     assert "평가위원회 서명" in text and "부록" in text
     fonts = _fonts(nipa_pdf)
-    assert fonts and all("NanumGothic" in name for name in fonts), fonts
+    assert fonts and all("Bideval-Gothic" in name for name in fonts), fonts
     assert reader.metadata["/CreationDate"].startswith("D:20250801")
 
 
@@ -134,7 +134,7 @@ def test_fetcher_refuses_everything_but_our_assets(url):
 
 
 def test_fetcher_serves_the_bundled_font():
-    response = pdf_module._fetcher().fetch("bideval-asset:fonts/NanumGothic.ttf")
+    response = pdf_module._fetcher().fetch("bideval-asset:fonts/BidevalGothic-Regular.ttf")
     assert response.read(4) == b"\x00\x01\x00\x00"  # a TrueType font
 
 
@@ -164,7 +164,7 @@ def test_report_command_rejects_a_broken_results_file(tmp_path):
 # Characters Nanum Gothic lacks: an emoji, Arabic, a CJK Extension B ideograph, a symbol, a rare Hanja.
 ODD = "😀 مرحبا 𠀀 ☃ 龘"
 ODD_PRINTED = "[U+1F600] [U+0645][U+0631][U+062D][U+0628][U+0627] [U+20000] [U+2603] [U+9F98]"
-NANUM_ONLY = re.compile(r"/[A-Z]{6}\+NanumGothic(-Bold|-Oblique)?")
+NANUM_ONLY = re.compile(r"/[A-Z]{6}\+Bideval-Gothic(-Bold|-Oblique)?")
 
 
 def _renamed(sample: tuple, tmp_path, old: str, new: str):
@@ -202,6 +202,28 @@ def test_the_reports_own_text_needs_no_placeholder(nipa_result):
     for lang in ("ko", "en"):
         html = render_html(nipa_result, lang)
         assert pdf_module.printable(html) == html, lang
+
+
+def test_the_bold_font_maps_the_same_characters_as_the_regular_one():
+    """printable() reads the regular font's map only: it must stand for the bold one too."""
+    from fontTools.ttLib import TTFont
+
+    regular, bold = (TTFont(pdf_module.FONTS / name, lazy=True).getBestCmap() for name in (pdf_module.REGULAR, pdf_module.BOLD))
+    assert set(regular) == set(bold) and len(regular) > 11_172  # every Hangul syllable, and more
+
+
+def test_the_bundled_fonts_are_nanum_gothic_renamed_without_its_design_sources():
+    """docs/derive_fonts.py: Nanum Gothic's outlines without the VTT source tables, under a name the OFL allows."""
+    from fontTools.ttLib import TTFont
+
+    for name, style in ((pdf_module.REGULAR, "Regular"), (pdf_module.BOLD, "Bold")):
+        font = TTFont(pdf_module.FONTS / name, lazy=True)
+        assert not {"TSI0", "TSI1", "TSI2", "TSI3", "TSI5"} & set(font.keys())
+        assert font["maxp"].numGlyphs > 20_000  # Nanum Gothic 3.021's glyphs, all of them
+        names = {record.toUnicode() for record in font["name"].names}
+        assert not any("Nanum" in text or "나눔" in text for text in names if "Derived from" not in text)
+        assert {"Bideval Gothic", f"BidevalGothic-{style}"} <= names
+        assert any(text.startswith("Copyright © 2011 NHN Corporation") for text in names)
 
 
 def test_font_fallback_never_reaches_the_machine_fonts():
