@@ -27,6 +27,7 @@ from bideval.audit.zipfiles import beyond_limits
 from bideval.errors import InputError, Problem
 from bideval.load.inputs import BUILTIN_NAME, Inputs
 from bideval.render.environment import rendering_environment
+from bideval.render.output import FORMATS
 from bideval.render.reproducible_zip import deterministic_zip
 
 ARCHIVE_SCHEMA = "bideval/archive/v1"
@@ -37,7 +38,7 @@ RUN_FILE = "run.json"
 INPUTS = "inputs"
 LIBRARIES = ("weasyprint", "pydyf", "pypdf", "openpyxl", "jinja2", "pydantic", "PyYAML", "fonttools", "orjson", "Babel")
 FONTS = Path(__file__).resolve().parent.parent / "render" / "assets" / "fonts"
-OUTPUT_NAMES = {"json": "results.json", "pdf": "report.pdf", "xlsx": "scorecard.xlsx"}
+OUTPUT_NAMES = FORMATS  # format → file name, as evaluate writes them
 
 
 def evaluated_files(inputs: Inputs, lang: str, formats: list[str], analysis: dict | None = None) -> dict[str, bytes]:

@@ -114,7 +114,7 @@ def _regenerate(
     from bideval.analysis.run import analyze
     from bideval.engine.pipeline import evaluate
     from bideval.load.inputs import load_inputs
-    from bideval.render.output import render
+    from bideval.render.output import render_all
 
     try:
         run = read_run(members, where)
@@ -133,8 +133,7 @@ def _regenerate(
             # Name the archive member, not the temporary folder it was unpacked to.
             problems = [Problem(p.file.replace(f"{folder}/", ""), p.line, p.column, p.message) for p in exc.problems]
             return {}, _unreadable(manifest, where, "the archived inputs no longer evaluate", problems)
-        for fmt in run.formats:
-            produced[OUTPUT_NAMES[fmt]] = render(result, fmt, run.lang, analysis)
+        produced = render_all(result, run.formats, run.lang, analysis)  # named as OUTPUT_NAMES names them
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
         for name, data in produced.items():

@@ -40,15 +40,45 @@ def render_pdf(result: Result, lang: str, analysis: Analysis | None = None) -> b
     machine has more than one core, then joined with its running header and footer (render/pdf_join.py):
     a part's layout needs a fraction of the memory of the whole, and the cores share the work. How the
     report is cut depends on its bids only, so the bytes are the same on every machine."""
-    parts = report_parts(result)
-    day = result.rubric.evaluation_date
-    if len(parts) == 1:
-        return print_html(render_html(result, lang, analysis), day)
-    printed = _print_all([render_html(result, lang, analysis, part) for part in parts], day)
-    from bideval.render.pdf_join import join, page_count
+    job = PrintJob(result, lang, analysis)
+    try:
+        return job.pdf()
+    finally:
+        job.close()
 
-    furniture = print_html(render_furniture(result, lang, sum(map(page_count, printed))), day)
-    return join(printed, furniture)
+
+class PrintJob:
+    """A report being printed: started when made, by worker processes where the machine has cores to
+    share, and finished when its bytes are asked for — so a caller can render other formats meanwhile
+    (`alongside`: then even a one-part report goes to a worker, where one can be forked)."""
+
+    def __init__(self, result: Result, lang: str, analysis: Analysis | None = None, *, alongside: bool = False):
+        self.result, self.lang = result, lang
+        parts = report_parts(result)
+        htmls = [render_html(result, lang, analysis, part if len(parts) > 1 else None) for part in parts]
+        day = result.rubric.evaluation_date
+        self.pool = _pool(len(htmls), alongside)
+        if self.pool is None:
+            self.printed = [print_html(html, day) for html in htmls]
+        else:
+            self.futures = [self.pool.submit(print_html, html, day) for html in htmls]
+
+    def pdf(self) -> bytes:
+        if self.pool is not None:
+            if len(self.futures) > 1:
+                _font_config()  # the furniture is printed here: load WeasyPrint while the workers print
+            self.printed = [future.result() for future in self.futures]
+        if len(self.printed) == 1:
+            return self.printed[0]
+        from bideval.render.pdf_join import join, page_count
+
+        pages = sum(map(page_count, self.printed))
+        furniture = print_html(render_furniture(self.result, self.lang, pages), self.result.rubric.evaluation_date)
+        return join(self.printed, furniture)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def print_html(html: str, day: date) -> bytes:
@@ -65,19 +95,18 @@ def print_html(html: str, day: date) -> bytes:
 MOST_WORKERS = 4  # each prints a part with its own memory (about 150 MB): more cores would gain little
 
 
-def _print_all(htmls: list[str], day: date) -> list[bytes]:
-    """Each document printed, in order; in a small process pool when the machine has cores to share.
-    Workers are forked where that is safe (Linux, a single thread: the CLI), as they then start at
-    once with WeasyPrint loaded; otherwise spawned. Either way the same bytes."""
-    workers = min(len(htmls), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
-                  MOST_WORKERS)  # fmt: skip
-    if workers < 2:
-        return [print_html(html, day) for html in htmls]
-    _font_config()  # loaded once here, inherited by forked workers
+def _pool(jobs: int, alongside: bool) -> ProcessPoolExecutor | None:
+    """Workers for `jobs` documents, or None to print them here, one after the other: one core, or one
+    document and nothing else to do meanwhile. Workers are forked where that is safe (Linux, a single
+    thread: the CLI) — they start at once; otherwise spawned. The bytes are the same either way."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(jobs, cores, MOST_WORKERS)
     fork = sys.platform == "linux" and threading.active_count() == 1
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(print_html, htmls, [day] * len(htmls)))
+    if workers >= 2:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork" if fork else "spawn"))
+    if alongside and fork and cores >= 2:
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    return None
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
