@@ -108,14 +108,23 @@ class WeightModel:
         `keys(points)` when the caller has them (they are the same for every node)."""
         inside = sum((p for leaf, p in zip(self.leaves, self.points) if leaf in subset), Fraction(0))
         outside = sum(self.points, Fraction(0)) - inside
-        moves = tuple((1 / inside if leaf in subset else (-1 / outside if outside else Fraction(0)))
-                      for leaf in self.leaves)  # fmt: skip
+        moved = tuple(leaf in subset for leaf in self.leaves)
         base = self.keys(self.points) if base is None else base
+
+        def slope(earned: list[Fraction], leaves: list[int]) -> Fraction:
+            """Σ over `leaves` of earned × its move: the part in `subset` grows by 1/inside a point, the rest
+            shrinks by 1/outside (nothing moves outside when the subset is every leaf)."""
+            into = sum((earned[i] for i in leaves if moved[i]), Fraction(0))
+            rest = sum((earned[i] for i in leaves if not moved[i]), Fraction(0))
+            return into / inside - (rest / outside if outside else 0)
+
+        every = list(range(len(self.leaves)))
+        groups = [[i for i in every if self.leaves[i] in group] for group in self.tie_break]
         lines = {}
         for bidder, shares in self.shares.items():
-            change = dict(zip(self.leaves, (p * s * m for p, s, m in zip(self.points, shares, moves))))
-            total = sum((change[leaf] * self.count(i) for i, leaf in enumerate(self.leaves)), Fraction(0))
-            slopes = (total, *(sum((change[x] for x in group), Fraction(0)) for group in self.tie_break))
+            earned = [p * s for p, s in zip(self.points, shares)]  # points × share, per leaf
+            counted = [e * self.count(i) for i, e in enumerate(earned)] if self.counts else earned
+            slopes = (slope(counted, every), *(slope(earned, group) for group in groups))
             lines[bidder] = (base[bidder], slopes)
         return lines
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from operator import mul
 from dataclasses import dataclass
 
 from bideval.analysis.model import WeightModel
@@ -46,6 +47,7 @@ def stability(result: Result, *, samples: int = DEFAULT_SAMPLES, alpha: float = 
     rng = random.Random(seed)
     base = [float(p) for p in model.points]
     total = sum(base)
+    shapes = [alpha * p / total for p in base]  # Dirichlet(α × published share) as normalised gamma draws
     # Each share as it counts in the total (a stage's weight); the bonus and penalty points on top.
     shares = {bidder: [float(s * model.count(i)) for i, s in enumerate(values)]
               for bidder, values in model.shares.items()}  # fmt: skip
@@ -53,10 +55,10 @@ def stability(result: Result, *, samples: int = DEFAULT_SAMPLES, alpha: float = 
     first = dict.fromkeys(shares, 0)
     selected = dict.fromkeys(shares, 0)
     for done in range(1, samples + 1):
-        draws = [rng.gammavariate(alpha * p / total, 1.0) for p in base]
+        draws = [rng.gammavariate(shape, 1.0) for shape in shapes]
         scale = total / sum(draws)
         weights = [d * scale for d in draws]
-        totals = {b: sum(w * s for w, s in zip(weights, values)) for b, values in shares.items()}
+        totals = {b: sum(map(mul, weights, values)) for b, values in shares.items()}  # Σ weight × share
         for bidder, points in offsets.items():
             totals[bidder] += points
         placed = rank([Candidate(b, model.prices[b], (t,)) for b, t in totals.items()])  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from bideval import workers
 from bideval.analysis import montecarlo, panel, reversal, sensitivity, whatif
 from bideval.engine.pipeline import evaluate
 from bideval.engine.result import Result
@@ -80,21 +81,27 @@ def analyze(inputs: Inputs, *, seed: int = 0, samples: int = montecarlo.DEFAULT_
     sampling = _Steps(progress, SAMPLING, samples * sum(montecarlo.sampled(result, lot) for lot in lots))
     parts = []
     for lot in lots:
+        # Rank reversal re-runs the evaluation and the panel checks read every score: neither needs the
+        # weight analyses, so they run alongside them where there is a core to spare.
+        side = workers.alongside(_reversal_and_panel, changed, result, lot)
+        lines = sensitivity.node_lines(result, lot)  # read by the flip points and the sweeps alike
+        flip_rows = sensitivity.flip_points(result, flips.part() if progress else None, lot, lines)
+        sweep_rows = sensitivity.sweeps(result, lot, lines)
+        stability = montecarlo.stability(result, samples=samples, alpha=alpha, seed=seed,
+                                         progress=sampling.part() if progress else None, lot=lot)  # fmt: skip
+        reversals, leniency, outliers, agreement = side()
         parts.append(LotAnalysis(
-            lot=lot,
-            flips=sensitivity.flip_points(result, flips.part() if progress else None, lot),
-            sweeps=sensitivity.sweeps(result, lot),
-            stability=montecarlo.stability(result, samples=samples, alpha=alpha, seed=seed,
-                                           progress=sampling.part() if progress else None, lot=lot),
-            relative_methods=reversal.uses_relative_methods(changed, lot),
-            reversals=reversal.reversals(changed, lot),
-            leniency=panel.leniency(result, lot),
-            outliers=panel.outliers(result, lot=lot),
-            agreement=panel.agreement(result, lot),
-            held=held(result, lot),
+            lot=lot, flips=flip_rows, sweeps=sweep_rows, stability=stability,
+            relative_methods=reversal.uses_relative_methods(changed, lot), reversals=reversals,
+            leniency=leniency, outliers=outliers, agreement=agreement, held=held(result, lot),
         ))  # fmt: skip
     return Analysis(result=result, baseline=baseline, overrides=tuple(overrides), samples=samples, alpha=alpha,
                     seed=seed, lots=tuple(parts))  # fmt: skip
+
+
+def _reversal_and_panel(inputs: Inputs, result: Result, lot: str | None) -> tuple[list, list, list, list]:
+    return (reversal.reversals(inputs, lot), panel.leniency(result, lot), panel.outliers(result, lot=lot),
+            panel.agreement(result, lot))  # fmt: skip
 
 
 def held(result: Result, lot: str | None) -> tuple[str, ...]:

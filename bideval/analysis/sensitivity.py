@@ -80,25 +80,27 @@ def _above(lines: Lines, delta: Fraction, bidder: str) -> int:
 
 
 def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fraction,
-               base: dict[str, tuple[Fraction, ...]] | None = None) -> FlipPoint:  # fmt: skip
-    """`base`: the keys at the published points, `model.keys(model.points)`, when the caller has them."""
+               exact: Lines | None = None) -> FlipPoint:  # fmt: skip
+    """`exact`: the node's lines (`node_lines`) when the caller has them."""
     inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))
     outside = sum(model.points, Fraction(0)) - inside
-    exact = integer_lines(model.linear_keys(subset, base))  # every bid's keys as a line in δ: total first
+    if exact is None:  # every bid's keys as a line in δ: total first
+        exact = integer_lines(model.linear_keys(subset))
     baseline = _selection(model, integer_keys_at(exact, Fraction(0)))
     crossings: dict[Fraction, list[str]] = {Fraction(0): []}  # a tie today flips at once
-    for a, b in combinations(model.shares, 2):
-        (total_a, *_), (slope_a, *_) = exact[a]
-        (total_b, *_), (slope_b, *_) = exact[b]
-        if slope_a != slope_b:  # the totals meet where base_a + δ·slope_a = base_b + δ·slope_b
-            delta = Fraction(total_b - total_a, slope_a - slope_b)
-            if -inside <= delta <= outside:
-                crossings.setdefault(delta, []).append(a)  # b has the same total there
+    totals = [(bidder, base[0], slope[0]) for bidder, (base, slope) in exact.items()]
+    for (a, total_a, slope_a), (_, total_b, slope_b) in combinations(totals, 2):
+        if slope_a != slope_b:  # the totals meet where base_a + δ·slope_a = base_b + δ·slope_b: δ = n / d
+            n, d = (total_b - total_a, slope_a - slope_b) if slope_a > slope_b else (total_a - total_b, slope_b - slope_a)
+            # -inside ≤ n/d ≤ outside, multiplied out (d and the denominators are positive): integers only,
+            # and a Fraction made only for a crossing inside the range
+            if -inside.numerator * d <= n * inside.denominator and n * outside.denominator <= outside.numerator * d:
+                crossings.setdefault(Fraction(n, d), []).append(a)  # b has the same total there
     # Until the decision changes, it is the baseline's: the selected (or tied) bids and, behind them,
     # the first one not selected are all it reads. Two bids crossing below that many others cannot
     # change it, so that point need not be tried.
     reads = len(baseline[1]) + 1
-    for delta in sorted(crossings, key=lambda d: (abs(d), d)):
+    for delta in sorted(crossings, key=_nearest_first):
         if delta and all(_above(exact, delta, bidder) >= reads for bidder in crossings[delta]):
             continue
         for step in ((NUDGE, -NUDGE) if delta == 0 else (NUDGE if delta > 0 else -NUDGE,)):
@@ -111,19 +113,40 @@ def flip_point(model: WeightModel, subset: set[str], node: str, node_points: Fra
     return FlipPoint(node, node_points, None, 0, *baseline)
 
 
+def _nearest_first(delta: Fraction) -> tuple[float, Fraction, Fraction]:
+    """Sort key: nearest to 0 first, the decrease before the increase at the same distance. The float
+    is there to compare quickly: rounding to a float never reverses two numbers' order, and where two
+    round alike the exact values decide, so the order is exactly that of (|δ|, δ)."""
+    return abs(float(delta)), abs(delta), delta
+
+
 def flip_nodes(result: Result, lot: str | None = None) -> list[str]:
-    """The nodes a flip point is searched for (every node but one over all leaves); none with fewer
-    than two ranked bids."""
+    """The nodes a flip point is searched for; none with fewer than two ranked bids."""
+    return _movable_nodes(result, lot) if len(WeightModel.from_result(result, lot).shares) >= 2 else []
+
+
+def _movable_nodes(result: Result, lot: str | None) -> list[str]:
+    """Every node but one over all leaves (moving its points moves nothing)."""
     model = WeightModel.from_result(result, lot)
-    if len(model.shares) < 2:
-        return []
     criteria = result.rubric.criteria_of(lot)
     return [c.id for c in criteria if leaves_under(criteria, c.id) != set(model.leaves)]
 
 
+def node_lines(result: Result, lot: str | None = None) -> dict[str, Lines]:
+    """Per node whose points can move, every ranked bid's keys as exact integer lines in the points
+    moved: what the flip-point search and the sweeps both read, worked out once."""
+    model = WeightModel.from_result(result, lot)
+    if not model.shares:
+        return {}
+    criteria = result.rubric.criteria_of(lot)
+    base = model.keys(model.points)
+    return {node: integer_lines(model.linear_keys(leaves_under(criteria, node), base))
+            for node in _movable_nodes(result, lot)}  # fmt: skip
+
+
 def flip_points(result: Result, progress: Callable[[int, int], None] | None = None,
-                lot: str | None = None) -> list[FlipPoint]:  # fmt: skip
-    """A flip point per criterion node (rubric order), for the bids `lot` ranked.
+                lot: str | None = None, lines: dict[str, Lines] | None = None) -> list[FlipPoint]:  # fmt: skip
+    """A flip point per criterion node (rubric order), for the bids `lot` ranked (`lines`: `node_lines`).
 
     `progress(done, nodes)` before the first node and after each: the search can take a minute."""
     model = WeightModel.from_result(result, lot)
@@ -131,31 +154,33 @@ def flip_points(result: Result, progress: Callable[[int, int], None] | None = No
         return []
     criteria = result.rubric.criteria_of(lot)
     points_of = {c.id: Fraction(c.points) for c in criteria}
+    lines = node_lines(result, lot) if lines is None else lines
     nodes = flip_nodes(result, lot)
-    base = model.keys(model.points)
     flips = []
     for node in nodes:
         if progress is not None:
             progress(len(flips), len(nodes))
-        flips.append(flip_point(model, leaves_under(criteria, node), node, points_of[node], base))
+        flips.append(flip_point(model, leaves_under(criteria, node), node, points_of[node], lines[node]))
     if progress is not None:
         progress(len(flips), len(nodes))
     return flips
 
 
-def sweeps(result: Result, lot: str | None = None) -> list[Sweep]:
-    """One at a time: each node's points ±10 % and ±20 %, the rest rescaled; the resulting order."""
+def sweeps(result: Result, lot: str | None = None, lines: dict[str, Lines] | None = None) -> list[Sweep]:
+    """One at a time: each node's points ±10 % and ±20 %, the rest rescaled; the resulting order
+    (`lines`: `node_lines`, the keys at δ as in flip_point)."""
     model = WeightModel.from_result(result, lot)
+    if not model.shares:
+        return []
     criteria = result.rubric.criteria_of(lot)
-    base = model.keys(model.points) if model.shares else {}
+    lines = node_lines(result, lot) if lines is None else lines
     rows = []
     for info in criteria:
-        subset = leaves_under(criteria, info.id)
-        if subset == set(model.leaves) or not model.shares:
+        if info.id not in lines:  # the node over every leaf: moving it moves nothing
             continue
-        inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in subset), Fraction(0))
-        exact = integer_lines(model.linear_keys(subset, base))  # the keys at δ, as in flip_point
+        inside = sum((p for leaf, p in zip(model.leaves, model.points) if leaf in leaves_under(criteria, info.id)),
+                     Fraction(0))  # fmt: skip
         for change in SWEEP:
-            order, _ = model.outcome_of(integer_keys_at(exact, inside * change))
+            order, _ = model.outcome_of(integer_keys_at(lines[info.id], inside * change))
             rows.append(Sweep(info.id, change, tuple(order)))
     return rows

@@ -111,8 +111,8 @@ def _percent(share: Fraction | None, direction: int) -> str:
 
 
 def _sweeps(part: LotAnalysis, labels: dict, who, evaluated: tuple[str, ...]) -> Group:
-    """Only the changes that reorder the bids, after a line saying how many there are (the report and
-    the scorecard keep every row)."""
+    """Only the changes that reorder the bids, after a line saying how many there are, each with the bids
+    that move and their places (the report and the scorecard keep every row and every full ranking)."""
     changed = [sweep for sweep in part.sweeps if sweep.ranking != evaluated]
     line = Text(f"One at a time (each criterion's points ±10 % and ±20 %, the rest rescaled): {len(changed)} of the "
                 f"{len(part.sweeps)} changes reorder the bids; the other {len(part.sweeps) - len(changed)} leave the "
@@ -122,27 +122,38 @@ def _sweeps(part: LotAnalysis, labels: dict, who, evaluated: tuple[str, ...]) ->
     table = Table(title="One at a time: the changes that reorder the bids", title_justify="left")
     table.add_column("criterion")
     table.add_column("change", justify="right")
-    table.add_column("ranking")
+    table.add_column("who moves (place as evaluated → then)")
+    place = {bidder: n for n, bidder in enumerate(evaluated, start=1)}
     for sweep in changed:
-        table.add_row(Text(labels[sweep.criterion]), f"{float(sweep.change):+.0%}", Text(who(sweep.ranking)))
+        moves = [f"{who([b])} {place[b]}→{n}" for n, b in enumerate(sweep.ranking, start=1) if place.get(b) != n]
+        table.add_row(Text(labels[sweep.criterion]), f"{float(sweep.change):+.0%}", Text(", ".join(moves)))
     return Group(line, table)
 
 
-def _reversals(part: LotAnalysis, who) -> Table:
-    title = "Rank reversal: the order of the other bids when one is removed or a dominated clone is added"
+def _reversals(part: LotAnalysis, who) -> Group:
+    """Only the cases that reverse the order of the other bids or could not be re-run, after a line
+    saying how many there are (the report and the scorecard keep every case)."""
+    title = "Rank reversal (the order of the other bids when one is removed or a dominated clone is added)"
     if not part.relative_methods:
-        title += " (no relative methods in this rubric: no reversal is possible)"
-    table = Table(title=title, title_justify="left")
+        title += ", with no relative method in this rubric, so no reversal is possible"
+    shown = [row for row in part.reversals if row.reversed or row.problem is not None]
+    reversed_count = sum(1 for row in part.reversals if row.reversed)
+    not_run = len(shown) - reversed_count
+    line = Text(f"{title}: reversed in {reversed_count} of the {len(part.reversals)} cases"
+                + (f"; {not_run} could not be re-run." if not_run else "."))  # fmt: skip
+    if not shown:
+        return Group(line)
+    table = Table(title="Rank reversal: the cases that reverse the order or could not be re-run", title_justify="left")
     for column in ("change", "reversal", "order before", "order after"):
         table.add_column(column)
-    for row in part.reversals:
+    for row in shown:
         if row.problem is not None:
             table.add_row(Text(visible(row.change)), Text("not re-run", style="yellow"), Text(who(row.before)),
                           Text(visible(row.problem)))  # fmt: skip
             continue
-        flag = Text("REVERSED", style="bold red") if row.reversed else Text("none", style="green")
-        table.add_row(Text(visible(row.change)), flag, Text(who(row.before)), Text(who(row.after)))
-    return table
+        table.add_row(Text(visible(row.change)), Text("REVERSED", style="bold red"), Text(who(row.before)),
+                      Text(who(row.after)))  # fmt: skip
+    return Group(line, table)
 
 
 def _panel(analysis: Analysis, part: LotAnalysis, labels: dict, names: dict, lang: str) -> Table:

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import calendar
 import logging
-import multiprocessing
 import os
 import re
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
@@ -23,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 from xml.sax.saxutils import escape
 
+from bideval import workers
 from bideval.engine.result import Result
 from bideval.render.html import render_furniture, render_html, report_parts
 
@@ -49,32 +47,33 @@ def render_pdf(result: Result, lang: str, analysis: Analysis | None = None) -> b
 
 class PrintJob:
     """A report being printed: started when made, by worker processes where the machine has cores to
-    share, and finished when its bytes are asked for — so a caller can render other formats meanwhile
-    (`alongside`: then even a one-part report goes to a worker, where one can be forked)."""
+    share (bideval/workers.py), and finished when its bytes are asked for — so a caller can render
+    other formats meanwhile (`alongside`: then even a one-part report is printed by a worker)."""
 
     def __init__(self, result: Result, lang: str, analysis: Analysis | None = None, *, alongside: bool = False):
         self.result, self.lang = result, lang
         parts = report_parts(result)
         htmls = [render_html(result, lang, analysis, part if len(parts) > 1 else None) for part in parts]
         day = result.rubric.evaluation_date
-        self.pool = _pool(len(htmls), alongside)
-        if self.pool is None:
-            self.printed = [print_html(html, day) for html in htmls]
+        self.pool = workers.pool(len(htmls))
+        if self.pool is not None:
+            self.printing = [self.pool.submit(print_html, html, day).result for html in htmls]
+        elif alongside and len(htmls) == 1:
+            self.printing = [workers.alongside(print_html, htmls[0], day)]
         else:
-            self.futures = [self.pool.submit(print_html, html, day) for html in htmls]
+            self.printing = [lambda html=html: print_html(html, day) for html in htmls]
 
     def pdf(self) -> bytes:
+        if len(self.printing) == 1:
+            return self.printing[0]()
         if self.pool is not None:
-            if len(self.futures) > 1:
-                _font_config()  # the furniture is printed here: load WeasyPrint while the workers print
-            self.printed = [future.result() for future in self.futures]
-        if len(self.printed) == 1:
-            return self.printed[0]
+            _font_config()  # the furniture is printed here: load WeasyPrint while the workers print
+        printed = [part() for part in self.printing]
         from bideval.render.pdf_join import join, page_count
 
-        pages = sum(map(page_count, self.printed))
+        pages = sum(map(page_count, printed))
         furniture = print_html(render_furniture(self.result, self.lang, pages), self.result.rubric.evaluation_date)
-        return join(self.printed, furniture)
+        return join(printed, furniture)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -90,23 +89,6 @@ def print_html(html: str, day: date) -> bytes:
     # No pdf_identifier: the file carries no random or time-based id (reproducible bytes).
     with _fonttools_subsetter(), _source_date(day):
         return document.write_pdf(font_config=font_config, pdf_identifier=None)
-
-
-MOST_WORKERS = 4  # each prints a part with its own memory (about 150 MB): more cores would gain little
-
-
-def _pool(jobs: int, alongside: bool) -> ProcessPoolExecutor | None:
-    """Workers for `jobs` documents, or None to print them here, one after the other: one core, or one
-    document and nothing else to do meanwhile. Workers are forked where that is safe (Linux, a single
-    thread: the CLI) — they start at once; otherwise spawned. The bytes are the same either way."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    workers = min(jobs, cores, MOST_WORKERS)
-    fork = sys.platform == "linux" and threading.active_count() == 1
-    if workers >= 2:
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork" if fork else "spawn"))
-    if alongside and fork and cores >= 2:
-        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    return None
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

@@ -75,3 +75,17 @@ def test_analyze_leads_with_a_verdict_and_prints_only_the_changes_that_reorder()
                             "on Share of compute for public use: then first Gaon AI;")
     assert "0 of the 64 changes reorder the bids; the other 64 leave the ranking as evaluated." in lines
     assert "One at a time: the changes that reorder the bids" not in lines
+
+
+def test_analyze_prints_who_moves_and_only_the_cases_that_reverse():
+    """Issue 19 §3 for longer rankings: a one-at-a-time change lists the bids that move with their places
+    (as evaluated → then), not the whole ranking again; rank reversal says in how many cases the order
+    of the others is reversed and lists only those. The 80/20 sample: lowering the technical criteria's
+    points by 10 % or 20 % lets Beta Systems (2nd as evaluated) overtake Alpha Soft; removing a bid or
+    adding a dominated clone reverses nothing (the report and the scorecard keep every row)."""
+    done = run("analyze", *KR, "--lang", "en", "--samples", "100")
+    lines = " ".join(done.stdout.split())
+    assert "who moves (place as evaluated → then)" in lines
+    assert "│ Technical evaluation │ -20% │ Beta Systems 2→1, Alpha Soft 1→2 │" in lines
+    assert "is added): reversed in 0 of the 6 cases." in lines
+    assert "order before" not in lines

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from pypdf import PdfReader
 
+from bideval import workers
 from bideval.engine.pipeline import evaluate
 from bideval.load.inputs import load_inputs
 from bideval.render import pdf as pdf_module
@@ -86,9 +87,9 @@ def test_the_first_page_has_no_running_header(joined):
 
 def test_the_same_bytes_whatever_runs_the_parts(fourteen, joined, monkeypatch):
     """One process, forked workers, spawned workers: the cut is the same, so are the bytes."""
-    monkeypatch.setattr(pdf_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
     assert pdf_module.render_pdf(fourteen, "ko") == joined  # forked (Linux, one thread) or spawned
     monkeypatch.setattr(threading, "active_count", lambda: 2)  # as in a threaded program: spawned
     assert pdf_module.render_pdf(fourteen, "ko") == joined
-    monkeypatch.setattr(pdf_module, "MOST_WORKERS", 1)  # one core: in this process, one part after the other
+    monkeypatch.setattr(workers, "cores", lambda: 1)  # one core: in this process, one part after the other
     assert pdf_module.render_pdf(fourteen, "ko") == joined
