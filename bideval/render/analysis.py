@@ -42,16 +42,26 @@ def render_analysis(analysis: Analysis, console: Console, lang: str = "ko") -> N
             console.print(_held(part))
         console.print(_flips(part, labels, who))
         console.print(_sweeps(part, labels, who, evaluated))
-        table = Table(title=Text(f"Monte Carlo stability: {analysis.samples:,} weight samples, Dirichlet "
-                                 f"concentration {analysis.alpha:g} around the published points, seed {analysis.seed}"),
-                      title_justify="left")  # fmt: skip
-        for column in ("bidder", "P(ranked first)", "P(selected)"):
-            table.add_column(column, justify="left" if column == "bidder" else "right")
-        for row in part.stability:
-            table.add_row(Text(names[row.bidder]), f"{row.first:.1%}", f"{row.selected:.1%}")
-        console.print(table)
+        console.print(_stability(analysis, part, names))
         console.print(_reversals(part, who))
         console.print(_panel(analysis, part, labels, names, lang))
+
+
+def _stability(analysis: Analysis, part: LotAnalysis, names: dict) -> Group:
+    """The bids some samples rank first or select; the others counted in one line (the report and the
+    scorecard list every bid)."""
+    table = Table(title=Text(f"Monte Carlo stability: {analysis.samples:,} weight samples, Dirichlet "
+                             f"concentration {analysis.alpha:g} around the published points, seed {analysis.seed}"),
+                  title_justify="left")  # fmt: skip
+    for column in ("bidder", "P(ranked first)", "P(selected)"):
+        table.add_column(column, justify="left" if column == "bidder" else "right")
+    never = [row for row in part.stability if row.first == 0 and row.selected == 0]
+    for row in part.stability:
+        if row not in never:
+            table.add_row(Text(names[row.bidder]), f"{row.first:.1%}", f"{row.selected:.1%}")
+    if not never:
+        return Group(table)
+    return Group(table, Text(f"The other {len(never)} bids were neither ranked first nor selected in any sample."))
 
 
 def _held(part: LotAnalysis) -> Text:

@@ -46,9 +46,10 @@ def render_pdf(result: Result, lang: str, analysis: Analysis | None = None) -> b
 
 
 class PrintJob:
-    """A report being printed: started when made, by worker processes where the machine has cores to
+    """A report being printed: started when made by worker processes, where the machine has cores to
     share (bideval/workers.py), and finished when its bytes are asked for — so a caller can render
-    other formats meanwhile (`alongside`: then even a one-part report is printed by a worker)."""
+    other formats meanwhile (`alongside`: then even a one-part report goes to a worker). Without
+    workers, it is printed here when its bytes are asked for."""
 
     def __init__(self, result: Result, lang: str, analysis: Analysis | None = None, *, alongside: bool = False):
         self.result, self.lang = result, lang
