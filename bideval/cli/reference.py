@@ -20,16 +20,26 @@ def reference() -> str:
     if own:
         lines += ["## `bideval`", "", "```", "bideval [OPTIONS] COMMAND [ARGS]...", "```", ""]
         lines += [f"- {_describe(p)}" for p in own] + [""]
-    for name, command in group.commands.items():  # type: ignore[attr-defined]  # registration order
-        lines += [f"## `bideval {name}`", "", (command.help or "").strip(), ""]
+    for name, command in _commands(group, "bideval"):
+        lines += [f"## `{name}`", "", (command.help or "").strip(), ""]
         arguments = [p for p in command.params if p.param_type_name == "argument"]
         options = [p for p in command.params if p.param_type_name == "option" and p.name != "help"]
-        usage = " ".join([f"bideval {name}"] + [a.metavar or a.name.upper() for a in arguments] + ["[OPTIONS]"] * bool(options))
+        usage = " ".join([name] + [a.metavar or a.name.upper() for a in arguments] + ["[OPTIONS]"] * bool(options))
         lines += ["```", usage, "```", ""]
         for param in arguments + options:
             lines.append(f"- {_describe(param)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _commands(group, prefix: str):
+    """Every command in registration order, with its full name; a group's commands follow its name
+    (`bideval export ocds`)."""
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, f"{prefix} {name}")
+        else:
+            yield f"{prefix} {name}", command
 
 
 def _describe(param) -> str:
