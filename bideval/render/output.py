@@ -7,8 +7,8 @@ folder, then renamed into place — a failure never leaves a plausible-looking r
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,7 +108,11 @@ def _refuse(folder: Path, names: list[str], force: bool) -> list[Problem]:
 
 
 def write_atomic(target: Path, payload: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    """Written under a temporary name beside `target`, then renamed over it. Created with the permissions
+    any new file gets (0666 less the umask), not tempfile's owner-only 0600: a committee's outputs are
+    read by others sharing the folder."""
+    temporary = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)

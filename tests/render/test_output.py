@@ -53,3 +53,28 @@ def test_report_and_scorecard_refuse_a_results_json_with_too_many_bids(tmp_path,
         refused = run(command, out / "results.json")
         assert refused.exit_code == 1 and not (out / name).exists()
         assert f"{out / 'results.json'}: 5 bids are more than {name} lays out" in refused.stderr
+
+
+def test_outputs_get_the_permissions_of_any_new_file(tmp_path):
+    """Written under a temporary name and renamed, but readable by the others sharing the folder as any
+    file the user makes is (0666 less the umask): tempfile's owner-only 0600 hid reports from the staff."""
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        output.write_atomic(tmp_path / "report.pdf", b"%PDF")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "report.pdf").stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]  # no temporary file left
+
+
+def test_a_failed_write_leaves_neither_the_target_nor_a_temporary_file(tmp_path, monkeypatch):
+    def broken(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(output.os, "replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        output.write_atomic(tmp_path / "report.pdf", b"%PDF")
+    assert list(tmp_path.iterdir()) == []
