@@ -54,11 +54,20 @@ def summary_table(rows: list[tuple[str, Verdict | None, str]]) -> Table:
             table.add_row(Text(visible(name)), "–", Text("refused", style="red"), Text(visible(error)))
             continue
         same = sum(c.status == "identical" for c in verdict.checks)
-        failing = [f"{c.name}: {c.detail}" for c in verdict.checks if c.status not in ("identical", "rendering")]
-        first = failing[0] if failing else _rendering_only(verdict)
+        first = first_failure(verdict) or _rendering_only(verdict)
         status = Text("verified", style="green") if verdict.ok else Text("differs", style="red")
         table.add_row(Text(visible(name)), f"{same}/{len(verdict.checks)}", status, Text(visible(first)))
     return table
+
+
+def first_failure(verdict: Verdict) -> str:
+    """Why the archive does not verify, in one line ("" when it does)."""
+    failing = [f"{c.name}: {c.detail}" for c in verdict.checks if c.status not in ("identical", "rendering")]
+    if failing:
+        return failing[0]
+    if verdict.decision:
+        return f"the decision changed: {verdict.decision[0]}"
+    return "" if verdict.ok else "the decision could not be compared (no results.json in the archive)"
 
 
 def _rendering_only(verdict: Verdict) -> str:

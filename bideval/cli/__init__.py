@@ -12,7 +12,7 @@ from importlib import import_module
 from bideval.cli.app import app
 
 # Each group registers its commands on the app when imported, in the order the help lists them.
-COMMAND_GROUPS = ("evaluate", "panel", "analyze", "inputs", "audit", "export")
+COMMAND_GROUPS = ("evaluate", "panel", "analyze", "inputs", "audit", "export", "ledger")
 for _group in COMMAND_GROUPS:
     import_module(f"bideval.cli.{_group}")
 
