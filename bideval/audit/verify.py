@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bideval import __version__
-from bideval.audit.archive import ARCHIVE_SCHEMA, MANIFEST, OUTPUT_NAMES, SIGNATURE, read_run, sha256
+from bideval.audit.archive import ARCHIVE_SCHEMA, INPUTS, MANIFEST, OUTPUT_NAMES, SIGNATURE, Run, read_run, sha256
 from bideval.audit.decision import changes, compared
 from bideval.audit.differences import describe_difference
 from bideval.audit.explain import explanations, other_version_advice
 from bideval.audit.zipfiles import read_members, unpack
 from bideval.errors import InputError, Problem
+from bideval.load.inputs import Inputs
 
 PASSING = {"identical", "rendering"}
 RESULTS = OUTPUT_NAMES["json"]
@@ -113,7 +114,6 @@ def _regenerate(
     (the "evaluation" row, notes)."""
     from bideval.analysis.run import analyze
     from bideval.engine.pipeline import evaluate
-    from bideval.load.inputs import load_inputs
     from bideval.render.output import render_all
 
     try:
@@ -123,10 +123,8 @@ def _regenerate(
     produced = {}
     with tempfile.TemporaryDirectory(prefix="bideval-verify-") as tmp:
         folder = Path(tmp)
-        unpack({n: d for n, d in members.items() if n.startswith("inputs/")}, folder)
         try:
-            catalog = folder / run.catalog if run.catalog else None
-            inputs = load_inputs(folder / run.rubric, folder / run.bids, catalog)
+            inputs = archived_inputs(members, run, folder)
             result = evaluate(inputs)
             analysis = analyze(inputs, **run.analysis.model_dump()) if run.analysis else None
         except InputError as exc:
@@ -139,6 +137,15 @@ def _regenerate(
         for name, data in produced.items():
             (keep / name).write_bytes(data)
     return produced, None
+
+
+def archived_inputs(members: dict[str, bytes], run: Run, folder: Path) -> Inputs:
+    """The archived inputs, unpacked into `folder` and loaded as `evaluate` loaded them."""
+    from bideval.load.inputs import load_inputs
+
+    unpack({n: d for n, d in members.items() if n.startswith(f"{INPUTS}/")}, folder)
+    catalog = folder / run.catalog if run.catalog else None
+    return load_inputs(folder / run.rubric, folder / run.bids, catalog)
 
 
 def _unreadable(manifest: dict, archive: str, today: str, problems: list[Problem]) -> tuple[Check, ...]:

@@ -57,26 +57,28 @@ def manifest_digest(path: Path) -> str:
 
 def check_archive(path: Path, pubkey: Path | None) -> Checked:
     """Verify `path` and, when it verifies, turn its evaluation into rows (runs in a worker)."""
-    from bideval.audit.archive import MANIFEST
+    from bideval.audit.archive import MANIFEST, read_run
     from bideval.audit.verdicts import first_failure
-    from bideval.audit.verify import verify_archive
+    from bideval.audit.verify import archived_inputs, verify_archive
     from bideval.audit.zipfiles import read_members
     from bideval.engine.result_file import load_results
     from bideval.errors import InputError
 
     name = str(path)
     try:
-        manifest = read_members(path)[MANIFEST]
+        members = read_members(path)
         with tempfile.TemporaryDirectory(prefix="bideval-ledger-") as folder:
-            verdict = verify_archive(path, pubkey, keep=Path(folder))
+            verdict = verify_archive(path, pubkey, keep=Path(folder, "out"))
             if not verdict.ok:
                 return Checked(name, None, None, f"does not verify: {first_failure(verdict)}")
-            result = load_results(Path(folder) / "results.json")
+            result = load_results(Path(folder, "out", "results.json"))
+            inputs = archived_inputs(members, read_run(members, name), Path(folder, "in"))
     except InputError as exc:
         return Checked(name, None, None, "; ".join(p.message for p in exc.problems[:3]))
-    archived = Archived(str(path), hashlib.sha256(manifest).hexdigest(), str(json.loads(manifest)["bideval"]),
+    manifest = members[MANIFEST]
+    archived = Archived(name, hashlib.sha256(manifest).hexdigest(), str(json.loads(manifest)["bideval"]),
                         signature_checked=pubkey is not None)  # fmt: skip
-    head, rows = evaluation_rows(result, archived)
+    head, rows = evaluation_rows(result, inputs.rubric, [scores for scores, _ in inputs.panel], archived)
     return Checked(name, head, rows)
 
 

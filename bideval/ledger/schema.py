@@ -156,7 +156,7 @@ panels = sa.Table(  # one judged criterion of one bid
     sa.Column("points", ExactDecimal, nullable=False),  # the item's points
     sa.Column("scale", sa.String(10), nullable=False),  # percent (0–100 % of the points) or points
     sa.Column("trimmed", sa.Boolean, nullable=False),
-    sa.Column("mean", ExactDecimal, nullable=False),
+    sa.Column("mean", ExactDecimal),  # None: not scored by the panel (a gate excluded the bid first)
     sa.PrimaryKeyConstraint("evaluation_id", "bidder_id", "criterion"),
 )  # fmt: skip
 
@@ -167,7 +167,7 @@ scores = sa.Table(  # one evaluator's raw score of one panel, as the score file 
     sa.Column("criterion", ID, nullable=False),
     sa.Column("evaluator_id", ID, nullable=False),
     sa.Column("score", ExactDecimal),  # None: a conflicted evaluator
-    sa.Column("status", sa.String(20), nullable=False),  # kept | dropped_high | dropped_low | conflict
+    sa.Column("status", sa.String(20), nullable=False),  # kept, dropped_high, dropped_low, conflict; unused: see panels.mean
     sa.PrimaryKeyConstraint("evaluation_id", "bidder_id", "criterion", "evaluator_id"),
     sa.Index("scores_by_evaluator", "evaluator_id"),
 )  # fmt: skip

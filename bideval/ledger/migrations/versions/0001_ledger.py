@@ -124,7 +124,7 @@ def upgrade() -> None:
         sa.Column("points", ExactDecimal, nullable=False),
         sa.Column("scale", sa.String(10), nullable=False),
         sa.Column("trimmed", sa.Boolean, nullable=False),
-        sa.Column("mean", ExactDecimal, nullable=False),
+        sa.Column("mean", ExactDecimal),
         sa.PrimaryKeyConstraint("evaluation_id", "bidder_id", "criterion"),
     )
     op.create_table(
