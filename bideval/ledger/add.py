@@ -108,7 +108,7 @@ def present_digests(engine: Engine, digests: set[str]) -> dict[str, str]:
         return {}
     query = sa.select(evaluations.c.digest, evaluations.c.archive).where(evaluations.c.digest.in_(sorted(digests)))
     with engine.connect() as connection:
-        return dict(connection.execute(query).tuples().all())
+        return dict(connection.execute(query).all())
 
 
 def checked_in_order(archives: list[Path], pubkey: Path | None, jobs: int) -> Iterator[Checked]:

@@ -38,7 +38,7 @@ def tender_answer(engine: Engine, lang: str) -> list[dict]:
 def current_evaluations(connection: Connection) -> dict[int, str]:
     """id → tender of the evaluations counted (see `statistics.current`)."""
     e = t.evaluations.c
-    rows = connection.execute(sa.select(e.id, e.tender, e.round, e.evaluation_date).order_by(e.id)).tuples().all()
+    rows = connection.execute(sa.select(e.id, e.tender, e.round, e.evaluation_date).order_by(e.id)).all()
     counted = current(Evaluation(*row) for row in rows)
     return {key: tender for key, tender, _, _ in rows if key in counted}
 
@@ -47,7 +47,7 @@ def latest_names(connection: Connection, table: sa.Table, key: str, lang: str) -
     """id → its name in `lang` as the most recently added evaluation gives it."""
     c = table.c
     query = sa.select(c[key], c[f"name_{lang}"]).order_by(c.evaluation_id, c[key])
-    return dict(connection.execute(query).tuples().all())  # later rows overwrite earlier ones
+    return dict(connection.execute(query).all())  # later rows overwrite earlier ones
 
 
 def sittings(connection: Connection, counted: dict[int, str]) -> list[Sitting]:
@@ -94,9 +94,9 @@ def tenders(connection: Connection, lang: str) -> list[dict]:
     """Every evaluation in the ledger, in the order added, with whether it is counted."""
     e, b = t.evaluations.c, t.bids.c
     counted = current_evaluations(connection)
-    sizes = dict(connection.execute(sa.select(b.evaluation_id, sa.func.count()).group_by(b.evaluation_id)).tuples().all())
+    sizes = dict(connection.execute(sa.select(b.evaluation_id, sa.func.count()).group_by(b.evaluation_id)).all())
     panel = dict(connection.execute(sa.select(t.evaluators.c.evaluation_id, sa.func.count())
-                                    .group_by(t.evaluators.c.evaluation_id)).tuples().all())  # fmt: skip
+                                    .group_by(t.evaluators.c.evaluation_id)).all())  # fmt: skip
     winners: dict[int, list[str]] = defaultdict(list)
     for evaluation, bidder in connection.execute(sa.select(b.evaluation_id, b.bidder_id).where(b.winner)
                                                  .order_by(b.evaluation_id, b.bidder_id)):  # fmt: skip

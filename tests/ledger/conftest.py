@@ -23,6 +23,8 @@ from typing import NamedTuple
 import psycopg
 import pytest
 
+from tests.conftest import RUBRICS, SAMPLES, run
+
 USER = "bideval"  # the superuser initdb creates; trust authentication, so no password
 
 
@@ -169,3 +171,31 @@ def postgres_url_factory(postgres_server):
 def postgres_url(postgres_url_factory) -> str:
     """A fresh, empty database for this test: postgresql+psycopg://bideval@127.0.0.1:PORT/ledger_N"""
     return postgres_url_factory()
+
+
+# --- the bundled samples' archives, made once for the session ---------------------------------
+
+SAMPLE_IDS = sorted(p.stem for p in RUBRICS.glob("*.yaml") if (SAMPLES / p.stem).is_dir())
+
+
+@pytest.fixture(scope="session")
+def sample_archives(tmp_path_factory) -> dict[str, Path]:
+    """sample id → the archive `bideval evaluate --archive` writes for it (every bundled sample)."""
+    folder = tmp_path_factory.mktemp("archives")
+    archives = {}
+    for sample in SAMPLE_IDS:
+        out = folder / sample
+        result = run("evaluate", RUBRICS / f"{sample}.yaml", SAMPLES / sample, "--out", out, "--archive")
+        assert result.exit_code == 0, result.output
+        archives[sample] = out / "archive.zip"
+    return archives
+
+
+@pytest.fixture(scope="session")
+def checked_samples(sample_archives):
+    """Each sample archive verified and turned into rows once (`ledger add` does this per archive)."""
+    from bideval.ledger.add import check_archive
+
+    checked = [check_archive(path, None) for path in sample_archives.values()]
+    assert all(c.head is not None for c in checked), [c.refused for c in checked]
+    return checked
