@@ -72,7 +72,10 @@ def test_every_kept_archive_verifies_with_the_same_decision(archive):
     assert all(statuses[n] == "identical" for n in statuses if n not in OUTPUTS), statuses
     written_by = archive.parent.name
     if written_by == __version__:
-        assert {statuses[n] for n in OUTPUTS} == {"identical"}
+        # The same bytes, unless a library that shapes them is another version here (a fresh install
+        # gets the newest fontTools): verify then names it; an unexplained difference fails above.
+        assert {statuses[n] for n in OUTPUTS} <= {"identical", "rendering"}
+        assert all("explained: " in c.detail and "archived with bideval" not in c.detail for c in verdict.rendering)
         return
     assert {statuses[n] for n in OUTPUTS} <= {"identical", "rendering"}
     for check in verdict.rendering:
