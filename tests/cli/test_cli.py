@@ -154,13 +154,22 @@ def test_usage_errors_exit_2(args, tmp_path):
     assert run(*args).exit_code == 2
 
 
-def test_help_imports_no_heavy_renderers():
-    """DESIGN §5: `bideval --help` must not import WeasyPrint or openpyxl (nor pydantic, cryptography, Babel)."""
+RENDERERS_AND_DATABASES = {"weasyprint", "openpyxl", "sqlalchemy", "alembic", "psycopg"}
+
+
+@pytest.mark.parametrize(("command", "absent"), [
+    (["--help"], RENDERERS_AND_DATABASES | {"pydantic", "cryptography", "babel"}),
+    # typer itself imports pydantic to read a command's parameters
+    (["ledger", "--help"], RENDERERS_AND_DATABASES), (["ledger", "evaluators", "--help"], RENDERERS_AND_DATABASES),
+])  # fmt: skip
+def test_help_imports_no_heavy_renderers(command, absent):
+    """DESIGN §5: `bideval --help` must not import WeasyPrint or openpyxl (nor pydantic, cryptography, Babel),
+    nor a database library or driver (SQLAlchemy, Alembic, psycopg); a command's help neither."""
     code = (
         "import sys\n"
         "from bideval.cli import app\n"
-        "try:\n    app(['--help'], prog_name='bideval')\nexcept SystemExit:\n    pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'weasyprint', 'openpyxl', 'pydantic', 'cryptography', 'babel'}))\n"
+        f"try:\n    app({command!r}, prog_name='bideval')\nexcept SystemExit:\n    pass\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(absent)!r})))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -199,3 +199,35 @@ def checked_samples(sample_archives):
     checked = [check_archive(path, None) for path in sample_archives.values()]
     assert all(c.head is not None for c in checked), [c.refused for c in checked]
     return checked
+
+
+# --- a ledger on either database ------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_url(request, tmp_path) -> str:
+    """A new, empty ledger's URL: a SQLite file, then a database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def filled(url: str, checked):
+    """The ledger at `url` with every checked archive stored."""
+    from bideval.ledger.add import store
+    from bideval.ledger.database import open_ledger
+
+    engine = open_ledger(url)
+    for c in checked:
+        assert store(engine, c.head, c.rows)
+    return engine
+
+
+def counts(engine) -> dict[str, int]:
+    """Rows per ledger table."""
+    import sqlalchemy as sa
+
+    from bideval.ledger.schema import TABLES
+
+    with engine.connect() as connection:
+        return {t.name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in TABLES}

@@ -10,39 +10,16 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 import yaml
 
-from bideval.ledger.add import store
 from bideval.ledger.database import open_ledger
 from bideval.ledger.read import bidder_answer, evaluator_answer, tender_answer
 from bideval.ledger.schema import TABLES
 from bideval.load.inputs import load_inputs
 from bideval.render.rows import rows_json
 from tests.conftest import RUBRICS, SAMPLES, run
-from tests.ledger.conftest import SAMPLE_IDS
-
-BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(params=BACKENDS)
-def ledger_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
-
-
-def filled(url: str, checked) -> sa.Engine:
-    engine = open_ledger(url)
-    for c in checked:
-        assert store(engine, c.head, c.rows)
-    return engine
-
-
-def counts(engine: sa.Engine) -> dict[str, int]:
-    with engine.connect() as connection:
-        return {t.name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in TABLES}
+from tests.ledger.conftest import SAMPLE_IDS, counts, filled
 
 
 def leniency_from_score_files(sample: str) -> dict[str, Decimal]:
@@ -71,8 +48,8 @@ def leniency_from_score_files(sample: str) -> dict[str, Decimal]:
             for e, g in gaps.items() for m in [sum(g) / len(g)]}  # fmt: skip
 
 
-def test_leniency_of_every_sample_evaluator_is_the_definitions(ledger_url, checked_samples):
-    engine = filled(ledger_url, checked_samples)
+def test_leniency_of_every_sample_evaluator_is_the_definitions(backend_url, checked_samples):
+    engine = filled(backend_url, checked_samples)
     rows = {r["evaluator_id"]: r for r in evaluator_answer(engine, "en", Decimal(10))}
     expected = {}
     for sample in SAMPLE_IDS:
@@ -92,10 +69,10 @@ def test_sqlite_and_postgresql_give_the_same_answers(tmp_path, postgres_url, che
     assert answers[0] == answers[1]
 
 
-def test_sample_counts_and_decisions_are_kept(ledger_url, checked_samples):
+def test_sample_counts_and_decisions_are_kept(backend_url, checked_samples):
     """What the samples' results.json say, read back: the nipa sample's four bids with jangteo-market
     excluded by a gate (its 7 × 7 raw scores kept as unused), the rental sample's three winners."""
-    engine = filled(ledger_url, checked_samples)
+    engine = filled(backend_url, checked_samples)
     bidders = {r["bidder_id"]: r for r in bidder_answer(engine, "en", )}
     assert bidders["jangteo-market"] | {"name": ""} == {
         "bidder_id": "jangteo-market", "name": "", "tenders": 1, "rounds": 1, "wins": 0, "gate_failures": 1,
@@ -113,8 +90,8 @@ def test_sample_counts_and_decisions_are_kept(ledger_url, checked_samples):
     engine.dispose()
 
 
-def test_decimals_come_back_exactly(ledger_url, checked_samples):
-    engine = filled(ledger_url, checked_samples)
+def test_decimals_come_back_exactly(backend_url, checked_samples):
+    engine = filled(backend_url, checked_samples)
     stored = {(r["bidder_id"], r["criterion"], r["evaluator_id"]): r["score"]
               for c in checked_samples for r in c.rows["scores"]}  # fmt: skip
     with engine.connect() as connection:
@@ -128,25 +105,25 @@ def test_decimals_come_back_exactly(ledger_url, checked_samples):
 # --- through the command line ----------------------------------------------------------------------
 
 
-def test_add_re_add_and_a_tampered_archive(ledger_url, sample_archives, tmp_path):
+def test_add_re_add_and_a_tampered_archive(backend_url, sample_archives, tmp_path):
     """Adding the samples, adding them again (a no-op that says so), then a copy of one whose score was
     changed and whose manifest was re-hashed: refused, and the ledger's counts stay the same."""
     archives = [sample_archives[s] for s in SAMPLE_IDS]
-    first = run("ledger", "add", *archives, "--db", ledger_url, "--jobs", "2")
+    first = run("ledger", "add", *archives, "--db", backend_url, "--jobs", "2")
     assert first.exit_code == 0, first.output
     assert "4 added, 0 already there, 0 refused" in first.output
-    engine = open_ledger(ledger_url)
+    engine = open_ledger(backend_url)
     before = counts(engine)
     assert before["evaluations"] == 4 and before["scores"] > 400
-    again = run("ledger", "add", *archives, "--db", ledger_url)
+    again = run("ledger", "add", *archives, "--db", backend_url)
     assert again.exit_code == 0
     assert "0 added, 4 already there" in again.output and "nothing changed" in again.output
     tampered = _tampered(sample_archives["kr-negotiated-80-20"], tmp_path / "tampered.zip")
-    refused = run("ledger", "add", tampered, "--db", ledger_url)
+    refused = run("ledger", "add", tampered, "--db", backend_url)
     assert refused.exit_code == 1
     assert "refused" in refused.output and "does not verify" in refused.output
     assert counts(engine) == before
-    evaluators = json.loads(run("ledger", "evaluators", "--db", ledger_url, "--format", "json").stdout)
+    evaluators = json.loads(run("ledger", "evaluators", "--db", backend_url, "--format", "json").stdout)
     assert {e["evaluator_id"] for e in evaluators} >= {"p-01", "ev-r1", "E1", "ev-07"}
     assert set(evaluators[0]) >= {"evaluator_id", "name", "tenders", "cells", "leniency", "trimmed_high",
                                   "trimmed_low", "conflicts", "repeated_favouritism"}  # fmt: skip
