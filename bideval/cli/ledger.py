@@ -26,6 +26,8 @@ EVALUATOR_COLUMNS = ["evaluator_id", "name", "tenders", "cells", "leniency", "tr
                      "conflicts", "repeated_favouritism", "favoured"]  # fmt: skip
 BIDDER_COLUMNS = ["bidder_id", "name", "tenders", "rounds", "wins", "gate_failures", "threshold_failures",
                   "failed_calls", "average_rank"]  # fmt: skip
+HISTORY_COLUMNS = ["tender", "round", "title", "evaluation_date", "cells", "leniency", "trimmed_high", "trimmed_low",
+                   "conflicts", "favoured"]  # fmt: skip
 TENDER_COLUMNS = ["tender", "round", "title", "evaluation_date", "bids", "evaluators", "outcome", "winners",
                   "counted", "archive", "digest", "bideval_version"]  # fmt: skip
 
@@ -72,17 +74,28 @@ def evaluators_command(
         "--favour-above", metavar="PERCENT",
         help="A bid scored this far above the rest of the panel (mean over its items, % of their points) "
              "counts as favoured; favoured in two or more tenders is flagged.")] = "10",
+    evaluator: Annotated[str | None, typer.Option(
+        "--evaluator", metavar="ID", help="One evaluator's history instead: a row per tender it sat on.")] = None,
 ) -> None:
     """One row per evaluator: tenders, scores given, leniency, times trimmed, conflicts, repeated favouritism.
 
     leniency: the mean, over the evaluator's scores, of (own score − mean of the other evaluators'
     scores for the same bid and item), as a percentage of the item's points."""
-    from bideval.ledger.read import evaluator_answer
+    from bideval.ledger.read import evaluator_answer, evaluator_history_answer
 
     above = _percent(favour_above)
     _check(output, lang)
-    engine, _ = _open(db, existing=True)
-    _print(evaluator_answer(engine, lang, above), EVALUATOR_COLUMNS, output, "evaluators")
+    engine, url = _open(db, existing=True)
+    if evaluator is None:
+        _print(evaluator_answer(engine, lang, above), EVALUATOR_COLUMNS, output, "evaluators")
+        return
+    rows = evaluator_history_answer(engine, evaluator, lang, above)
+    if not rows:
+        from bideval.errors import Problem
+        from bideval.ledger.database import shown
+
+        fail([Problem(shown(url), 0, 0, f"no evaluator '{evaluator}' in the ledger (`bideval ledger evaluators` lists them)")])
+    _print(rows, HISTORY_COLUMNS, output, f"evaluator {evaluator}")
 
 
 @ledger.command("bidders")

@@ -12,7 +12,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bideval.ledger import schema as t
-from bideval.ledger.statistics import Bid, Evaluation, Panel, Sitting, bidder_rows, current, evaluator_rows
+from bideval.ledger.statistics import (
+    Bid,
+    Evaluation,
+    Panel,
+    Sitting,
+    bidder_rows,
+    current,
+    evaluator_history,
+    evaluator_rows,
+)
 
 
 def evaluator_answer(engine: Engine, lang: str, above: Decimal) -> list[dict]:
@@ -21,6 +30,21 @@ def evaluator_answer(engine: Engine, lang: str, above: Decimal) -> list[dict]:
         counted = current_evaluations(connection)
         names = latest_names(connection, t.evaluators, "evaluator_id", lang)
         return evaluator_rows(sittings(connection, counted), panels(connection, counted), names, above)
+
+
+def evaluator_history_answer(engine: Engine, evaluator: str, lang: str, above: Decimal) -> list[dict]:
+    """`ledger evaluators --evaluator ID`: a row per tender and round it sat on, in the order added
+    (empty when the ledger has no such evaluator)."""
+    e = t.evaluations.c
+    with engine.connect() as connection:
+        counted = current_evaluations(connection)
+        rows = evaluator_history(sittings(connection, counted), panels(connection, counted), evaluator, above)
+        query = sa.select(e.id, e.round, e[f"title_{lang}"], e.evaluation_date)
+        about = {key: (rnd, title, day) for key, rnd, title, day in connection.execute(query)}
+    for row in rows:
+        rnd, title, day = about[row.pop("evaluation")]
+        row.update({"round": rnd, "title": title, "evaluation_date": day.isoformat()})
+    return rows
 
 
 def bidder_answer(engine: Engine, lang: str) -> list[dict]:

@@ -141,6 +141,20 @@ def evaluator_rows(sittings: list[Sitting], panels: list[Panel], names: dict[str
     return rows
 
 
+def evaluator_history(sittings: list[Sitting], panels: list[Panel], evaluator: str,
+                      above: Decimal = FAVOUR_ABOVE) -> list[dict]:  # fmt: skip
+    """One evaluator's record, a row per evaluation it sat on (in `sittings` order): the same counts
+    as `evaluator_rows`, within that evaluation, and the bidders it scored well above the panel there."""
+    rows = []
+    for sitting in (s for s in sittings if s.evaluator == evaluator):
+        own = [p for p in panels if p.evaluation == sitting.evaluation and evaluator in p.scores]
+        row = evaluator_rows([sitting], own, {}, above)[0]
+        rows.append({"evaluation": sitting.evaluation, "tender": sitting.tender,
+                     **{k: row[k] for k in ("cells", "leniency", "trimmed_high", "trimmed_low", "conflicts")},
+                     "favoured": sorted(favoured(own, evaluator, above))})  # fmt: skip
+    return rows
+
+
 def bidder_rows(bids: list[Bid], names: dict[str, str]) -> list[dict]:
     """One row per bidder id, sorted by id."""
     by_bidder: dict[str, list[Bid]] = defaultdict(list)

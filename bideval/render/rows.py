@@ -72,7 +72,7 @@ def rows_table(rows: list[dict], columns: list[str], title: str) -> Table:
     numeric = {c for c in columns if rows and all(_number(r[c]) for r in rows)}
     table = Table(title=title, title_justify="left")
     for column in columns:
-        table.add_column(column.replace("_", " "), justify="right" if column in numeric else "left")
+        table.add_column(column.replace("_", " "), justify="right" if column in numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*(Text(visible(cell_text(row[c]))) for c in columns))
     return table

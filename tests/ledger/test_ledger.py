@@ -155,3 +155,14 @@ def test_an_unreadable_archive_is_refused_with_its_reason(tmp_path):
     result = run("ledger", "add", junk, "--db", tmp_path / "l.sqlite3")
     assert result.exit_code == 1
     assert "refused" in result.output and "junk.zip" in result.output
+
+
+def test_one_evaluators_history(tmp_path, checked_samples):
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    filled(url, checked_samples).dispose()
+    history = json.loads(run("ledger", "evaluators", "--db", url, "--evaluator", "ev-04", "--format", "json",
+                             "--lang", "en").stdout)  # fmt: skip
+    assert [(h["tender"], h["round"], h["cells"], h["conflicts"]) for h in history] == [("nipa-gpu-2025", 1, 21, 1)]
+    assert history[0]["leniency"] == str(leniency_from_score_files("nipa-gpu-2025")["ev-04"])
+    missing = run("ledger", "evaluators", "--db", url, "--evaluator", "nobody")
+    assert missing.exit_code == 1 and "no evaluator 'nobody'" in missing.stderr

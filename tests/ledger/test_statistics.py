@@ -16,6 +16,7 @@ from bideval.ledger.statistics import (
     bidder_rows,
     current,
     deviation,
+    evaluator_history,
     evaluator_rows,
     favoured,
     leniency,
@@ -149,3 +150,18 @@ def test_average_rank_rounds_half_up_and_is_empty_when_never_ranked():
     rows = bidder_rows(bids, {})
     assert rows[0]["average_rank"] == D("1.67")
     assert rows[1]["average_rank"] is None and rows[1]["threshold_failures"] == 1
+
+
+def test_an_evaluators_history_is_a_row_per_evaluation_it_sat_on():
+    """e1 in t1 (cell A: +15 %, and bidder x favoured there) and in t2 (cell low: −45 %, trimmed as
+    lowest, one conflict declared); e2's sittings are not e1's history."""
+    low = panel("z", "plan", "10", "points", {"e1": "2", "e2": "6", "e3": "7"},
+                {"e1": "dropped_low", "e2": "kept", "e3": "dropped_high"}, evaluation=2, tender="t2")  # fmt: skip
+    sittings = _sittings("e1", "e2", "e3") + _sittings("e1", "e2", "e3", evaluation=2, tender="t2", conflicts=["w"])
+    assert evaluator_history(sittings, [A, low], "e1") == [
+        {"evaluation": 1, "tender": "t1", "cells": 1, "leniency": D("15.0000"), "trimmed_high": 0, "trimmed_low": 0,
+         "conflicts": 0, "favoured": ["x"]},
+        {"evaluation": 2, "tender": "t2", "cells": 1, "leniency": D("-45.0000"), "trimmed_high": 0, "trimmed_low": 1,
+         "conflicts": 1, "favoured": []},
+    ]  # fmt: skip
+    assert evaluator_history(sittings, [A, low], "e9") == []
