@@ -76,6 +76,14 @@ ISSUE_18 = {
     "rubric": ("stages", "stage_scores", "adjustments", "max_bonus", "max_penalty", "suitability", "lots"),
     "technical_threshold": ("after_adjustments",),
 }
+# What issue 22 (comments, revisions, moderated panels, the public edition) added to results.json.
+ISSUE_22 = {
+    "result": ("revisions",),
+    "rubric": ("confidential",),
+    "rubric_panel": ("method", "comment_required_beyond", "comment_required"),
+    "panel": ("method", "rationale"),
+    "panel_score": ("comment",),
+}
 # The built-in catalog gained each accelerator's vendor country and NPU flag (issue 18 §6), and the
 # two NPUs fuller sources; no figure changed (tests/model/test_catalog.py). Its sha256 at 0.2.0:
 CATALOG_SHA256_0_2_0 = "cd700a60e6645db38095aa84d73d559e7951ec86cff0768d08a987333f3c9456"
@@ -103,6 +111,7 @@ def _as_frozen_version(written: bytes) -> bytes:
             del bid["metrics"][key]
     for key in ISSUE_18["rubric"]:
         del data["rubric"][key]
+    _without_issue_22(data)
     for bid in data["bids"]:
         for reason in bid["reasons"]:
             reason["code"] = _frozen_code(reason["code"])
@@ -113,6 +122,24 @@ def _as_frozen_version(written: bytes) -> bytes:
             entry["sha256"] = CATALOG_SHA256_0_2_0
     data["tool_version"] = "0.2.0"
     return canonical_json(data)
+
+
+def _without_issue_22(data: dict) -> None:
+    for key in ISSUE_22["result"]:
+        del data[key]
+    for key in ISSUE_22["rubric"]:
+        del data["rubric"][key]
+    for key in ISSUE_22["rubric_panel"]:
+        del data["rubric"]["panel"][key]
+    for bid in data["bids"]:
+        for criterion in bid["criteria"]:
+            if criterion["panel"] is None:
+                continue
+            for key in ISSUE_22["panel"]:
+                del criterion["panel"][key]
+            for entry in criterion["panel"]["scores"]:
+                for key in ISSUE_22["panel_score"]:
+                    del entry[key]
 
 
 def _text(value: object) -> object:

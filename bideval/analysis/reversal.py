@@ -133,4 +133,8 @@ def _with_clone(inputs: Inputs, bidder: str) -> tuple[Inputs, str]:
         if bidder in evaluator.conflicts:
             evaluator = evaluator.model_copy(update={"conflicts": [*evaluator.conflicts, clone_id]})
         panel.append((scores.model_copy(update={"scores": copied, "evaluator": evaluator}), scores_source))
-    return replace(inputs, bids=(*inputs.bids, (clone, source)), panel=tuple(panel)), clone_id
+    moderated = inputs.moderated
+    if moderated and bidder in moderated[0].scores:  # a moderated panel agreed the clone's scores too
+        agreed = {**moderated[0].scores, clone_id: moderated[0].scores[bidder]}
+        moderated = (moderated[0].model_copy(update={"scores": agreed}), moderated[1])
+    return replace(inputs, bids=(*inputs.bids, (clone, source)), panel=tuple(panel), moderated=moderated), clone_id

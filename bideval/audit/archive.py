@@ -45,7 +45,7 @@ def evaluated_files(inputs: Inputs, lang: str, formats: list[str], analysis: dic
     """The input copies and run.json that `evaluate` writes beside its outputs
     (`analysis`: the settings of --analysis — seed, samples, alpha — or None)."""
     files = {f"{INPUTS}/rubric/{inputs.rubric_source.name}": inputs.rubric_source.doc.raw}
-    for _, source in (*inputs.bids, *inputs.panel):
+    for source in [s for _, s in inputs.bids] + inputs.committee_sources:
         files[f"{INPUTS}/bids/{source.name}"] = source.doc.raw
     catalog = None
     for source in inputs.catalog_sources:

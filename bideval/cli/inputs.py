@@ -12,7 +12,7 @@ from bideval.cli.app import CatalogOpt, app, fail, make_console
 
 @app.command("schema")
 def schema_command(
-    kind: Annotated[str, typer.Argument(metavar="KIND", help="rubric, bid, scores or catalog.")],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="rubric, bid, scores, moderated or catalog.")],
 ) -> None:
     """Print the JSON Schema of an input file kind (for editors that validate YAML)."""
     from bideval.model.json_schema import KINDS, shipped

@@ -7,18 +7,18 @@ once to the rubric's places; a parent's score is the sum of its children's round
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
 from bideval.engine.methods import REGISTRY, MethodError, Peers, Share
-from bideval.engine.panel import aggregate
+from bideval.engine.panel import aggregate, moderate
 from bideval.engine.result import CriterionScore, PanelDetail
 from bideval.engine.rounding import EXACT, exact_sum, round_quotient, round_to
 from bideval.model.bid import Bid
 from bideval.model.fields import METRICS, field_value
 from bideval.model.rubric import Criterion, Rubric
-from bideval.model.scores import Scores
+from bideval.model.scores import Agreed, Moderated, Scores
 
 # Where in a bid file a metric comes from, to locate "this bid cannot define X" problems.
 METRIC_ORIGIN = {"in_service_by": ("schedule", "service_start")}
@@ -36,14 +36,16 @@ class Unscorable:
 
 
 def score_bids(
-    rubric: Rubric, bids: list[Bid], metrics: dict[str, dict], panel: list[Scores], tops: list[Criterion] | None = None
+    rubric: Rubric, bids: list[Bid], metrics: dict[str, dict], panel: list[Scores], tops: list[Criterion] | None = None,
+    agreed: Moderated | None = None,
 ) -> tuple[dict[str, list[CriterionScore]], list[Unscorable]]:
     """Each bid's criterion scores, every node in rubric order (bidder id → scores), or what
     cannot be scored. `bids` are the bids that passed the gates (and every earlier stage); `tops`,
-    the categories to score (a stage's; default every one)."""
+    the categories to score (a stage's; default every one); `agreed`, a moderated panel's scores."""
     tops = rubric.criteria if tops is None else tops
     nodes = [node for top in tops for node in top.walk()]
-    leaves = _judged_leaves(rubric, [n for n in nodes if n.is_leaf and n.method == "judged"], bids, panel)  # leaf → bidder → score
+    judged = [n for n in nodes if n.is_leaf and n.method == "judged"]
+    leaves = _judged_leaves(rubric, judged, bids, panel, agreed)  # leaf → bidder → score
     unscorable: list[Unscorable] = []
     for leaf in nodes:
         if leaf.is_leaf and leaf.method != "judged":
@@ -61,10 +63,10 @@ def score_bids(
 
 
 def _judged_leaves(
-    rubric: Rubric, judged: list[Criterion], bids: list[Bid], panel: list[Scores]
+    rubric: Rubric, judged: list[Criterion], bids: list[Bid], panel: list[Scores], agreed: Moderated | None
 ) -> dict[str, dict[str, CriterionScore]]:
     """The `judged` leaves' scores of every bid (leaf id → bidder id → score). A bid is scored by the
-    evaluators without a conflict with it (brief §2: 제척·기피·회피)."""
+    evaluators without a conflict with it (brief §2: 제척·기피·회피); each score keeps its comment."""
     leaves: dict[str, dict[str, CriterionScore]] = {leaf.id: {} for leaf in judged}
     for bid in bids:
         bidder = bid.bidder.id
@@ -72,7 +74,10 @@ def _judged_leaves(
         conflicted = [sheet.evaluator.id for sheet in panel if bidder in sheet.evaluator.conflicts]
         for leaf in judged:
             given = {sheet.evaluator.id: sheet.scores[bidder][leaf.id] for sheet in seated}
-            leaves[leaf.id][bidder] = score_judged(rubric, leaf, given, conflicted)
+            comments = {s.evaluator.id: s.comments[bidder][leaf.id] for s in seated
+                        if leaf.id in s.comments.get(bidder, {})}  # fmt: skip
+            settled = agreed.scores[bidder][leaf.id] if agreed is not None else None
+            leaves[leaf.id][bidder] = score_judged(rubric, leaf, given, conflicted, comments, settled)
     return leaves
 
 
@@ -126,12 +131,17 @@ def _origin(source: str) -> tuple:
     return tuple(source.split("."))
 
 
-def score_judged(rubric: Rubric, leaf: Criterion, given: dict[str, Decimal], conflicted: list[str]) -> CriterionScore:
+def score_judged(rubric: Rubric, leaf: Criterion, given: dict[str, Decimal], conflicted: list[str],
+                 comments: dict[str, str] | None = None, agreed: Agreed | None = None) -> CriterionScore:  # fmt: skip
     """A judged leaf of one bid, from the scores `given` by the evaluators seated (evaluator id →
-    score): the panel's trimmed mean, as a percentage of the points (`scale: percent`, the
-    default: points × mean ÷ 100) or in points (`scale: points`: the mean is the score)."""
+    score): the panel's trimmed mean — or, moderated, the score it `agreed` — as a percentage of
+    the points (`scale: percent`, the default: points × mean ÷ 100) or in points (`scale: points`:
+    the mean is the score). Each evaluator's comment is kept with its score."""
     rounding, scale = rubric.rounding, leaf.scale or "percent"
-    outcome = aggregate(given, conflicted, rubric.panel, rounding.places, rounding.mode)
+    if agreed is None:
+        outcome = aggregate(given, conflicted, rubric.panel, rounding.places, rounding.mode)
+    else:
+        outcome = moderate(given, conflicted, agreed.score, rounding.places, rounding.mode)
     mean = outcome.mean
     if scale == "percent":
         earned = round_quotient(EXACT.multiply(leaf.points, mean), 100, rounding.places, rounding.mode)
@@ -139,8 +149,10 @@ def score_judged(rubric: Rubric, leaf: Criterion, given: dict[str, Decimal], con
     else:
         earned = mean
         ratio = round_quotient(mean, leaf.points, rounding.metric_places, rounding.mode)
+    entries = [replace(entry, comment=(comments or {}).get(entry.evaluator)) for entry in outcome.entries]
     detail = PanelDetail(scale=scale, trimmed=outcome.trimmed, mean=outcome.mean, spread=outcome.spread,
-                         scores=list(outcome.entries))  # fmt: skip
+                         scores=entries, method="moderated" if agreed else "trimmed_mean",
+                         rationale=agreed.rationale if agreed else None)  # fmt: skip
     return CriterionScore(id=leaf.id, inputs={"panel_mean": outcome.mean}, ratio=ratio, score=earned, panel=detail,
                           meets_minimum=meets_minimum(leaf, earned))  # fmt: skip
 

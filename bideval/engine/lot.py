@@ -87,6 +87,7 @@ def _score_in_stages(
     compare only the bids still in, and a bid that fails a stage is not scored in the later ones.
     Without stages, every criterion at once."""
     panel = [scores for scores, _ in inputs.panel]
+    agreed = inputs.moderated[0] if inputs.moderated else None  # the loader allows it only under moderation
     stage_list = rubric.stages or [None]
     scored: dict[str, dict[str, CriterionScore]] = {b.bidder.id: {} for b in passed}
     results: dict[str, list[StageResult]] = {b.bidder.id: [] for b in passed}
@@ -94,7 +95,7 @@ def _score_in_stages(
     for stage in stage_list:
         tops = [rubric.node(cid) for cid in stage.criteria] if stage else rubric.criteria
         _require_scores(rubric, tops, still_in, inputs, stage is not None and stage is not rubric.stages[0])
-        scores, unscorable = score_bids(rubric, still_in, metrics, panel, tops)
+        scores, unscorable = score_bids(rubric, still_in, metrics, panel, tops, agreed)
         if unscorable:
             raise InputError([sources[u.bidder].doc.problem(u.path, u.message) for u in unscorable])
         for bidder, criteria in scores.items():
@@ -129,6 +130,15 @@ def _require_scores(rubric: Rubric, tops: list, bids: list[Bid], inputs: Inputs,
                 problems.append(source.doc.problem(("scores", bidder) if listed else ("scores",), (
                     f"evaluator '{scores.evaluator.id}' gave no score for bidder '{bidder}', which reached this "
                     f"stage, on: {', '.join(missing)}"), key=listed))  # fmt: skip
+    if inputs.moderated:
+        agreed, source = inputs.moderated
+        for bid in bids:
+            missing = [cid for cid in judged if cid not in agreed.scores.get(bid.bidder.id, {})]
+            if missing:
+                listed = bid.bidder.id in agreed.scores
+                problems.append(source.doc.problem(("scores", bid.bidder.id) if listed else ("scores",), (
+                    f"no agreed score for bidder '{bid.bidder.id}', which reached this stage, on: "
+                    f"{', '.join(missing)}"), key=listed))  # fmt: skip
     if problems:
         raise InputError(problems)
 

@@ -1,4 +1,5 @@
-"""The evaluator panel: a trimmed mean, with conflicted evaluators left out.
+"""The evaluator panel: a trimmed mean, with conflicted evaluators left out; or, moderated, the
+score the panel agreed.
 
 Korean practice (brief §2): "drop one highest and one lowest score (only one of each even when
 tied), average the rest"; evaluators with a conflict of interest (제척·기피·회피) take no part.
@@ -42,6 +43,16 @@ def aggregate(scores: dict[str, Decimal], conflicted: list[str], rule: Panel, pl
                for position, (evaluator, score) in enumerate(zip(ids, given))]  # fmt: skip
     entries += [PanelScore(evaluator=evaluator, score=None, status="conflict") for evaluator in conflicted]
     return PanelOutcome(tuple(sorted(entries, key=lambda entry: entry.evaluator)), trimmed, mean, _spread(given))
+
+
+def moderate(scores: dict[str, Decimal], conflicted: list[str], agreed: Decimal, places: int, mode: str) -> PanelOutcome:
+    """A moderated panel (UK practice; issue 22): the score the panel agreed stands, rounded as a mean
+    is; each evaluator's own score stays on record (`recorded`) and counts for nothing."""
+    entries = [PanelScore(evaluator=e, score=_recorded(scores[e]), status="recorded") for e in sorted(scores)]
+    entries += [PanelScore(evaluator=evaluator, score=None, status="conflict") for evaluator in conflicted]
+    spread = _spread([scores[e] for e in sorted(scores)]) if scores else Decimal(0)
+    mean = round_quotient(agreed, 1, places, mode)
+    return PanelOutcome(tuple(sorted(entries, key=lambda entry: entry.evaluator)), False, mean, spread)
 
 
 def _dropped(given: list[Decimal], high: int, low: int) -> dict[int, str]:

@@ -28,6 +28,7 @@ from bideval.engine.result import (
     Result,
     ResultWarning,
     RubricInfo,
+    ScoreRevision,
     StageInfo,
 )  # fmt: skip
 from bideval.engine.rounding import EXACT
@@ -36,6 +37,7 @@ from bideval.load.inputs import Inputs
 from bideval.model.fields import NEEDS_PRECISION
 from bideval.model.procedure import CallRound
 from bideval.model.rubric import Criterion, Rubric
+from bideval.model.scores import Scores
 
 
 def evaluate(inputs: Inputs) -> Result:
@@ -66,7 +68,17 @@ def evaluate(inputs: Inputs) -> Result:
         bids=results,
         outcome=outcome,
         warnings=_warnings(inputs, results, outcome),
+        revisions=revisions(panel),
     )
+
+
+def revisions(panel: list[Scores]) -> list[ScoreRevision]:
+    """Every earlier value the score files record, with the score that replaced it, in a fixed order."""
+    found = [ScoreRevision(evaluator=sheet.evaluator.id, bidder=bidder, criterion=cid, previous=r.previous,
+                           score=sheet.scores[bidder][cid], date=r.date, reason=r.reason)
+             for sheet in panel for bidder, items in sheet.revisions.items() for cid, history in items.items()
+             for r in history]  # fmt: skip
+    return sorted(found, key=lambda r: (r.bidder, r.criterion, r.evaluator, r.date))
 
 
 def call_rounds(rubric: Rubric, applicants: int, kind: str) -> list[CallRoundResult]:
@@ -100,6 +112,7 @@ def _rubric_info(rubric: Rubric) -> RubricInfo:
         lots=[LotInfo(id=lot.id, label=lot.label, floors=[f.model_dump() for f in lot.floors],
                       award=(lot.award or rubric.award).model_dump(),
                       criteria=_criteria_info(lot.criteria) if lot.criteria else None) for lot in rubric.lots],
+        confidential=rubric.confidential,
     )  # fmt: skip
 
 
@@ -122,7 +135,7 @@ def _criteria_info(tops: list[Criterion]) -> list[CriterionInfo]:
 
 def _input_files(inputs: Inputs) -> list[InputFile]:
     sources = [inputs.rubric_source, *inputs.catalog_sources]
-    sources += [s for _, s in inputs.bids] + [s for _, s in inputs.panel]
+    sources += [s for _, s in inputs.bids] + inputs.committee_sources
     return [InputFile(role=s.role, name=s.name, sha256=s.sha256) for s in sources]
 
 

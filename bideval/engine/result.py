@@ -110,7 +110,9 @@ class PanelScore:
 
     evaluator: str
     score: Decimal | None  # None for a conflicted evaluator
-    status: Literal["kept", "dropped_high", "dropped_low", "conflict"]
+    # recorded: an evaluator's own score beside a moderated panel's agreed one (it counts for nothing)
+    status: Literal["kept", "dropped_high", "dropped_low", "conflict", "recorded"]
+    comment: str | None = None  # the evaluator's written opinion on this score (평가의견)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -121,9 +123,11 @@ class PanelDetail:
 
     scale: Literal["percent", "points"]
     trimmed: bool
-    mean: Decimal
+    mean: Decimal  # the trimmed mean; under moderation, the agreed score
     spread: Decimal
     scores: list[PanelScore]  # sorted by evaluator id
+    method: Literal["trimmed_mean", "moderated"] = "trimmed_mean"
+    rationale: str | None = None  # why the panel agreed on its score (moderated)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -268,6 +272,18 @@ class Outcome(Frozen):
     suitability: list[Suitability] = []  # one per sole applicant of a re-announced round
 
 
+class ScoreRevision(Frozen):
+    """An evaluator's earlier value of a score, replaced on `date` for `reason`; `score` is the one that counts."""
+
+    evaluator: str
+    bidder: str
+    criterion: str
+    previous: Decimal
+    score: Decimal
+    date: date
+    reason: str
+
+
 class ResultWarning(Frozen):
     code: Literal["panel_spread", "tie_unresolved", "uncertain_gpu_figure"]
     bidder: str | None = None
@@ -324,6 +340,7 @@ class RubricInfo(Frozen):
     max_penalty: Decimal | None = None
     suitability: Settings | None = None
     lots: list[LotInfo] = []
+    confidential: list[str] = []  # bid fields the public edition of the report leaves out
 
     def criteria_of(self, lot: str | None) -> list[CriterionInfo]:
         """The criteria a bid of `lot` was scored on: the lot's own, or the rubric's."""
@@ -342,6 +359,7 @@ class Result(Frozen):
     bids: list[BidResult]  # ranked bids first, in rank order, then the rest by bidder id
     outcome: Outcome
     warnings: list[ResultWarning]
+    revisions: list[ScoreRevision] = []  # by bidder, criterion, evaluator, then date
 
     def bid(self, bidder_id: str) -> BidResult:
         return next(b for b in self.bids if b.bidder_id == bidder_id)

@@ -135,9 +135,12 @@ def panels(result: Result) -> Found:
             given = {e.evaluator: e.score for e in panel.scores if e.score is not None} if panel else {}
             if not given:
                 continue
-            conflicted = [e.evaluator for e in panel.scores if e.score is None]  # type: ignore[union-attr]
-            again = aggregate(given, conflicted, rule, rounding["places"], rounding["mode"])
             path = ("bids", b, "criteria", i)
+            if panel.method == "moderated":  # type: ignore[union-attr]
+                again = panel  # the agreed score: no arithmetic of the panel's to check
+            else:
+                conflicted = [e.evaluator for e in panel.scores if e.score is None]  # type: ignore[union-attr]
+                again = aggregate(given, conflicted, rule, rounding["places"], rounding["mode"])
             if panel.mean != again.mean:  # type: ignore[union-attr]
                 yield (*path, "panel", "mean"), _not(panel.mean, "the trimmed mean of the scores", again.mean)  # type: ignore[union-attr]
             elif panel.scale == "percent":  # type: ignore[union-attr]

@@ -221,21 +221,21 @@ def _used_before(kind: str, ident: str, doc: Document, path: tuple, seen: dict[s
 def score_problem(value: Decimal, criterion: Criterion) -> str | None:
     """What is wrong with `value` as a score for `criterion`, or None: it must lie within 0–100 (%)
     or, on the points scale, 0–the item's points. Scores files and score sheets are checked by it."""
-    top = _top_score(criterion)
+    top = top_score(criterion)
     if _ZERO <= value <= top:
         return None
     unit = " points" if criterion.scale == "points" else " (%)"
-    return f"{_digits(value)} is outside 0–{_digits(top)}{unit}"
+    return f"{digits(value)} is outside 0–{digits(top)}{unit}"
 
 
 _ZERO, _HUNDRED = Decimal(0), Decimal(100)
 
 
-def _top_score(criterion: Criterion) -> Decimal:
+def top_score(criterion: Criterion) -> Decimal:
     return criterion.points if criterion.scale == "points" else _HUNDRED
 
 
-def _digits(value: Decimal) -> str:
+def digits(value: Decimal) -> str:
     """Every digit of `value`, without an exponent or trailing zeros (1E+2 → 100, 13.50 → 13.5)."""
     text = format(value, "f")  # exact: no context rounding, so no digit is lost
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -312,7 +312,7 @@ def _check_one_sheet(
         own = allowed[bidder]
         for cid, value in given.items():
             criterion = own.get(cid)
-            if criterion is not None and _ZERO <= value <= _top_score(criterion):
+            if criterion is not None and _ZERO <= value <= top_score(criterion):
                 continue  # the usual case: no message
             where = ("scores", bidder, cid)
             if cid not in judged:

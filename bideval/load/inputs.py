@@ -11,18 +11,20 @@ from pathlib import Path
 
 from bideval.errors import InputError, Problem
 from bideval.load import checks
+from bideval.load.committee_checks import check_committee
 from bideval.load.procedure_checks import check_lots_of_bids, check_procedure
 from bideval.load.strict_yaml import Document, read_document
 from bideval.load.validate import M, validate
 from bideval.model.bid import BID_SCHEMA, Bid
 from bideval.model.catalog import CATALOG_SCHEMA, Catalog
 from bideval.model.rubric import RUBRIC_SCHEMA, Rubric
-from bideval.model.scores import SCORES_SCHEMA, Scores
+from bideval.model.scores import MODERATED_SCHEMA, SCORES_SCHEMA, Moderated, Scores
 
 BUILTIN_CATALOG = Path(__file__).resolve().parent.parent / "catalog" / "gpus.yaml"
 BUILTIN_NAME = "bideval/catalog/gpus.yaml"  # how results name the built-in catalog
 INPUT_SUFFIXES = (".yaml", ".yml", ".json")
 SCORES_DIR = "scores"
+MODERATED = "moderated"  # scores/moderated.yaml: the panel's agreed scores, not an evaluator's file
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,12 @@ class Inputs:
     catalog_sources: tuple[Source, ...]
     bids: tuple[tuple[Bid, Source], ...]  # sorted by bidder id
     panel: tuple[tuple[Scores, Source], ...]  # sorted by evaluator id
+    moderated: tuple[Moderated, Source] | None = None  # the agreed scores (panel.method: moderated)
+
+    @property
+    def committee_sources(self) -> list[Source]:
+        """The evaluators' score files, then the agreed scores' file if any."""
+        return [source for _, source in self.panel] + ([self.moderated[1]] if self.moderated else [])
 
 
 def load_inputs(
@@ -57,7 +65,7 @@ def load_inputs(
     rubric, rubric_source = _load(rubric_path, str(rubric_path), "rubric", rubric_path.name, Rubric,
                                   RUBRIC_SCHEMA, problems)  # fmt: skip
     catalog, catalog_sources = _load_catalog(catalog_path, problems)
-    bids, panel, other_ids, unread = [], [], [], 0
+    bids, panel, other_ids, unread, moderated = [], [], [], 0, None
     if bids_dir is not None and not bids_dir.is_dir():
         problems.append(Problem(str(bids_dir), 0, 0, "not a folder of bid files"))
         raise InputError(problems + (checks.check_rubric(rubric, rubric_source.doc) if rubric else []))
@@ -70,6 +78,9 @@ def load_inputs(
                 other_ids += _claimed_ids(path, source)
         for path in _input_files(bids_dir / SCORES_DIR):
             name = f"{SCORES_DIR}/{path.name}"
+            if path.stem == MODERATED:
+                moderated = _load(path, str(path), "scores", name, Moderated, MODERATED_SCHEMA, problems)
+                continue
             loaded = _load(path, str(path), "scores", name, Scores, SCORES_SCHEMA, problems)
             if loaded[0] is not None:
                 panel.append(loaded)
@@ -86,6 +97,8 @@ def load_inputs(
                                        [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR),
                                        complete=complete_scores, unread=unread,
                                        lots={b.bidder.id: b.lot for b, _ in bids})  # fmt: skip
+        problems += check_committee(rubric, {b.bidder.id: b.lot for b, _ in bids}, [(p, s.doc) for p, s in panel],
+                                    moderated, str(bids_dir / SCORES_DIR), complete=complete_scores)  # fmt: skip
         if not complete_scores and not panel and not unread:
             problems.append(Problem(str(bids_dir / SCORES_DIR), 0, 0, "no score files to read the evaluators from; "
                                     "start each with its `evaluator:` block and `scores: {}`"))  # fmt: skip
@@ -99,6 +112,7 @@ def load_inputs(
         catalog_sources=tuple(catalog_sources),
         bids=tuple(sorted(bids, key=lambda pair: pair[0].bidder.id)),
         panel=tuple(sorted(panel, key=lambda pair: pair[0].evaluator.id)),
+        moderated=moderated if moderated and moderated[0] is not None else None,
     )
 
 

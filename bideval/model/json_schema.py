@@ -10,16 +10,16 @@ import json
 from pathlib import Path
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
-KINDS = ("rubric", "bid", "scores", "catalog")
+KINDS = ("rubric", "bid", "scores", "moderated", "catalog")
 
 
 def generate(kind: str) -> str:
     from bideval.model.bid import Bid
     from bideval.model.catalog import Catalog
     from bideval.model.rubric import Rubric
-    from bideval.model.scores import Scores
+    from bideval.model.scores import Moderated, Scores
 
-    model = {"rubric": Rubric, "bid": Bid, "scores": Scores, "catalog": Catalog}[kind]
+    model = {"rubric": Rubric, "bid": Bid, "scores": Scores, "moderated": Moderated, "catalog": Catalog}[kind]
     schema = model.model_json_schema(by_alias=True, mode="validation")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
               "$id": f"bideval/{kind}/v1", **schema}  # fmt: skip

@@ -146,10 +146,17 @@ class Criterion(Strict):
 
 
 class Panel(Strict):
+    # trimmed_mean: the scores less the highest and lowest, averaged; moderated: the panel agrees one
+    # score per item and records why (scores/moderated.yaml), the evaluators' own kept on record.
+    method: Literal["trimmed_mean", "moderated"] = "trimmed_mean"
     drop_highest: int = Field(default=1, ge=0)
     drop_lowest: int = Field(default=1, ge=0)
     when_at_least: int = Field(default=5, ge=1)
     spread_warning: Share = Decimal("0.4")
+    # A score further than this share of the item's points from the median of the other evaluators'
+    # scores (same bid and item) needs a comment; `comment_required: all` asks one for every score.
+    comment_required_beyond: Share | None = None
+    comment_required: Literal["all"] | None = None
 
 
 class TechnicalThreshold(Strict):
@@ -224,6 +231,8 @@ class Rubric(Strict):
     stage_scores: StageScores = "weighted_sum"
     adjustments: Adjustments | None = None
     lots: list[Lot] = []
+    # Bid fields the published report leaves out (`--edition public`): unit prices, financing, …
+    confidential: list[Text] = []
 
     def for_lot(self, lot: Lot) -> Rubric:
         """This rubric as one lot is evaluated: the lot's criteria and award where it has its own."""

@@ -35,9 +35,10 @@ def test_a_criterion_score_is_written_as_an_object_with_named_keys() -> None:
     assert written == {
         "id": "plan", "inputs": {"panel_mean": "85.5000"}, "ratio": "0.855", "score": "29.9250",
         "panel": {"scale": "percent", "trimmed": False, "mean": "85.5000", "spread": "5.5",
-                  "scores": [{"evaluator": "ev-01", "score": "80", "status": "dropped_low"},
-                             {"evaluator": "ev-02", "score": None, "status": "conflict"},
-                             {"evaluator": "ev-03", "score": "85.5", "status": "kept"}]},
+                  "scores": [{"evaluator": "ev-01", "score": "80", "status": "dropped_low", "comment": None},
+                             {"evaluator": "ev-02", "score": None, "status": "conflict", "comment": None},
+                             {"evaluator": "ev-03", "score": "85.5", "status": "kept", "comment": None}],
+                  "method": "trimmed_mean", "rationale": None},
         "meets_minimum": None,
     }  # fmt: skip
     back = _Holder.model_validate_json(_Holder(criteria=[score]).model_dump_json(), context=READ_BACK).criteria[0]
