@@ -2,7 +2,7 @@
 
 import os
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 # Scorecards and score sheets must be the same bytes whether or not lxml is installed: openpyxl
 # writes through lxml when it can import it, and decides once, at its first import, from this

@@ -10,7 +10,7 @@ from decimal import Context, Decimal
 from fractions import Fraction
 
 from bideval.errors import Problem
-from bideval.load.checks import digits, top_score, required_scores, score_problem
+from bideval.load.checks import digits, required_scores, score_problem, top_score
 from bideval.load.strict_yaml import Document
 from bideval.model.rubric import Criterion, Panel, Rubric
 from bideval.model.scores import Moderated, Scores
@@ -19,21 +19,23 @@ _WIDE = Context(prec=100)  # wider than any score's digits (load.limits), so a h
 Judged = dict[str, dict[str, Criterion]]  # bidder id → its lot's judged criteria by id
 
 
-def check_committee(rubric: Rubric, lots: dict[str, str | None], panel: list[tuple[Scores, Document]],
-                    moderated: tuple, scores_dir: str, *, complete: bool = True) -> list[Problem]:  # fmt: skip
-    """`lots`: each bid's lot (None without lots); `moderated`: (Moderated | None, its Source) or None
-    when there is no scores/moderated.yaml. `complete=False` (making score sheets): the required
+def check_committee(rubric: Rubric, lots: dict[str, str | None], others: list[str],
+                    panel: list[tuple[Scores, Document]], moderated: tuple | None, scores_dir: str, *,
+                    complete: bool = True) -> list[Problem]:  # fmt: skip
+    """`lots`: each bid's lot (None without lots); `others`: ids claimed by bid files with problems of
+    their own (nothing is said of their comments); `moderated`: (Moderated | None, its Source), or
+    None without scores/moderated.yaml. `complete=False` (making score sheets): the required
     comments and agreed scores are not asked for yet."""
     of_lot = {lot.id if lot else None: {c.id: c for c in r.judged()} for lot, r in rubric.lot_rubrics()}
     judged = {bidder: of_lot.get(lot, of_lot.get(None, {})) for bidder, lot in lots.items()}
-    problems = [p for scores, doc in panel for p in _written_beside(scores, doc, judged)]
+    problems = [p for scores, doc in panel for p in _written_beside(scores, doc, judged, set(others))]
     if complete:
         problems += required_comments(rubric.panel, panel, judged)
         problems += _agreed_scores(rubric, lots, judged, moderated, scores_dir)
     return problems
 
 
-def _written_beside(scores: Scores, doc: Document, judged: Judged) -> list[Problem]:
+def _written_beside(scores: Scores, doc: Document, judged: Judged, others: set[str]) -> list[Problem]:
     """Each comment and revision belongs to a score this evaluator gave; revisions oldest first,
     each earlier value a possible score."""
     problems = []
@@ -41,6 +43,8 @@ def _written_beside(scores: Scores, doc: Document, judged: Judged) -> list[Probl
     for part, entries in (("comments", scores.comments), ("revisions", scores.revisions)):
         what = "a comment" if part == "comments" else "a revision"
         for bidder, items in entries.items():
+            if bidder in others:
+                continue
             if bidder not in judged:
                 problems.append(doc.problem((part, bidder), f"{what} for unknown bidder '{bidder}'", key=True))
                 continue
@@ -86,8 +90,8 @@ def required_comments(rule: Panel, panel: list[tuple[Scores, Document]], judged:
                 why = _why_a_comment(rule, criterion, value, [s for e, s in cells[(bidder, cid)].items() if e != evaluator])
                 if why:
                     problems.append(doc.problem(("scores", bidder, cid), f"evaluator '{evaluator}' scored '{cid}' of "
-                                                f"'{bidder}' {digits(value)} without a comment; {why} (add it under "
-                                                f"comments: {bidder}: {cid})"))  # fmt: skip
+                                                f"'{bidder}' {digits(value)} without a comment: {why}; add one under "
+                                                f"comments: {bidder}: {cid}"))  # fmt: skip
     return problems
 
 
@@ -102,9 +106,9 @@ def _why_a_comment(rule: Panel, criterion: Criterion, value: Decimal, others: li
     if abs(Fraction(value) - middle) <= limit:
         return None
     unit = " points" if criterion.scale == "points" else " (%)"
-    return (f"it lies {_fraction_text(abs(Fraction(value) - middle))} from {_fraction_text(middle)}, the median of the "
-            f"other evaluators' scores, more than {digits(rule.comment_required_beyond)} × {digits(top)}{unit} "
-            f"= {_fraction_text(limit)} (panel.comment_required_beyond)")  # fmt: skip
+    return (f"it lies {_fraction_text(abs(Fraction(value) - middle))} from the median of the other evaluators' "
+            f"scores ({_fraction_text(middle)}), more than {digits(rule.comment_required_beyond)} × {digits(top)}"
+            f"{unit} = {_fraction_text(limit)} (panel.comment_required_beyond)")  # fmt: skip
 
 
 def median(values: list[Decimal]) -> Fraction:

@@ -97,8 +97,9 @@ def load_inputs(
                                        [(p, s.doc) for p, s in panel], str(bids_dir / SCORES_DIR),
                                        complete=complete_scores, unread=unread,
                                        lots={b.bidder.id: b.lot for b, _ in bids})  # fmt: skip
-        problems += check_committee(rubric, {b.bidder.id: b.lot for b, _ in bids}, [(p, s.doc) for p, s in panel],
-                                    moderated, str(bids_dir / SCORES_DIR), complete=complete_scores)  # fmt: skip
+        problems += check_committee(rubric, {b.bidder.id: b.lot for b, _ in bids}, other_ids,
+                                    [(p, s.doc) for p, s in panel], moderated, str(bids_dir / SCORES_DIR),
+                                    complete=complete_scores)  # fmt: skip
         if not complete_scores and not panel and not unread:
             problems.append(Problem(str(bids_dir / SCORES_DIR), 0, 0, "no score files to read the evaluators from; "
                                     "start each with its `evaluator:` block and `scores: {}`"))  # fmt: skip
