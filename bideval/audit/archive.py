@@ -41,9 +41,10 @@ FONTS = Path(__file__).resolve().parent.parent / "render" / "assets" / "fonts"
 OUTPUT_NAMES = FORMATS  # format → file name, as evaluate writes them
 
 
-def evaluated_files(inputs: Inputs, lang: str, formats: list[str], analysis: dict | None = None) -> dict[str, bytes]:
+def evaluated_files(inputs: Inputs, lang: str, formats: list[str], analysis: dict | None = None,
+                    edition: str = "internal") -> dict[str, bytes]:  # fmt: skip
     """The input copies and run.json that `evaluate` writes beside its outputs
-    (`analysis`: the settings of --analysis — seed, samples, alpha — or None)."""
+    (`analysis`: the settings of --analysis — seed, samples, alpha — or None; `edition`: the report's)."""
     files = {f"{INPUTS}/rubric/{inputs.rubric_source.name}": inputs.rubric_source.doc.raw}
     for source in [s for _, s in inputs.bids] + inputs.committee_sources:
         files[f"{INPUTS}/bids/{source.name}"] = source.doc.raw
@@ -55,7 +56,7 @@ def evaluated_files(inputs: Inputs, lang: str, formats: list[str], analysis: dic
             catalog = f"{INPUTS}/catalog/{source.name}"
             files[catalog] = source.doc.raw
     run = {"schema": RUN_SCHEMA, "lang": lang, "formats": formats, "rubric": f"{INPUTS}/rubric/"
-           f"{inputs.rubric_source.name}", "bids": f"{INPUTS}/bids", "catalog": catalog, "analysis": analysis}  # fmt: skip
+           f"{inputs.rubric_source.name}", "bids": f"{INPUTS}/bids", "catalog": catalog, "analysis": analysis, "edition": edition}  # fmt: skip
     files[RUN_FILE] = canonical_json(run)
     return files
 
@@ -82,6 +83,7 @@ class Run(BaseModel):
     bids: Literal["inputs/bids"]
     catalog: str | None = Field(default=None, pattern=rf"^{INPUTS}/catalog/[^/\\]+$")
     analysis: _Analysis | None = None
+    edition: Literal["internal", "public"] = "internal"  # the report's (issue 22; absent before 0.5.0)
 
     @field_validator("rubric", "catalog")
     @classmethod

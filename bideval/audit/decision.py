@@ -8,7 +8,8 @@ as written (decimals are strings in results.json): exact, never numerically.
 
 Fields a later version added (`Since` in `DECISION`; 0.3.0 added the procedure of issue 18: each
 bid's lot, stages, base total and bonus/penalty points; the call's rounds, lots and suitability
-check) are compared by one rule, `compared(archived, now)`: a field introduced in version V is
+check; 0.5.0 each evaluator's score, status and comment, a moderated panel's method and rationale, and
+the revisions of issue 22) are compared by one rule, `compared(archived, now)`: a field introduced in version V is
 left out of both sides where the archived results.json lacks it *and* was written by a version
 older than V (its `tool_version`). So a 0.2.0 archive, which has none of them, verifies as the
 same decision although the re-run now writes `outcome.rounds` (one round) and `base_total`
@@ -35,6 +36,7 @@ class Since:
 
 
 _V030 = "0.3.0"  # issue 18: the procedure (rounds, stages, bonus and penalty points, lots)
+_V050 = "0.5.0"  # issue 22: each evaluator's score with its comment, moderated panels, revisions
 
 # What the decision is. A key "name[id]" is a list of objects matched by their `id` field (text or
 # a whole number), "name{}" a mapping of objects matched by their key; a nested dict lists the fields
@@ -48,7 +50,9 @@ DECISION: dict = {
         "within_budget": None,
         "categories": "*",
         "technical": {"score": None, "passed": None},
-        "criteria[id]": {"score": None, "ratio": None, "meets_minimum": None, "panel": {"mean": None}},
+        "criteria[id]": {"score": None, "ratio": None, "meets_minimum": None, "panel": {
+            "mean": None, "method": Since(_V050, None), "rationale": Since(_V050, None),
+            "scores[evaluator]": Since(_V050, {"score": None, "status": None, "comment": None})}},
         "lot": Since(_V030, None),
         "base_total": Since(_V030, None),
         "stages[id]": Since(_V030, {"score": None, "passed": None}),
@@ -63,6 +67,7 @@ DECISION: dict = {
         "lots{}": Since(_V030, {"kind": None, "winners": None, "tied": None, "valid_bids": None}),
         "suitability[bidder]": Since(_V030, {"suitable": None, "checks[id]": {"passed": None}}),
     },
+    "revisions": Since(_V050, None),
 }
 PRESENT = "present"  # the value of an item's own key: the bid (or criterion) is there
 EMPTY = {None, "null", "[]", "{}"}  # absent, or recorded as nothing: the same decision

@@ -131,7 +131,7 @@ def _regenerate(
             # Name the archive member, not the temporary folder it was unpacked to.
             problems = [Problem(p.file.replace(f"{folder}/", ""), p.line, p.column, p.message) for p in exc.problems]
             return {}, _unreadable(manifest, where, "the archived inputs no longer evaluate", problems)
-        produced = render_all(result, run.formats, run.lang, analysis)  # named as OUTPUT_NAMES names them
+        produced = render_all(result, run.formats, run.lang, analysis, run.edition)  # named as OUTPUT_NAMES names them
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
         for name, data in produced.items():

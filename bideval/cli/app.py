@@ -29,6 +29,16 @@ CatalogOpt = Annotated[
     Path | None, typer.Option("--catalog", help="GPU catalog file adding to or overriding the built-in one.")
 ]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels: ko or en.")]
+EditionOpt = Annotated[str, typer.Option(
+    "--edition", help="The report's edition: internal (the committee's full record) or public (as published after "
+                      "the award, without the bid fields the rubric marks confidential).")]  # fmt: skip
+EDITIONS = ("internal", "public")  # keep in step with bideval.render.disclosure.EDITIONS (a test checks)
+
+
+def check_edition(edition: str) -> str:
+    if edition not in EDITIONS:
+        raise typer.BadParameter(f"'{edition}' is not one of: {', '.join(EDITIONS)}", param_hint="--edition")
+    return edition
 
 
 def check_lang(lang: str) -> str:

@@ -10,9 +10,11 @@ import typer
 from bideval.cli.app import (
     BidsArg,
     CatalogOpt,
+    EditionOpt,
     LangOpt,
     RubricArg,
     app,
+    check_edition,
     check_lang,
     fail,
     load_and_evaluate,
@@ -36,12 +38,14 @@ def evaluate_command(
         bool, typer.Option("--analysis", help="Add the decision analysis to report.pdf and scorecard.xlsx.")
     ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the analysis' Monte Carlo sampling.")] = 0,
+    edition: EditionOpt = "internal",
 ) -> None:
     """Evaluate the bids in BIDS_DIR against RUBRIC: print the ranking and write results.
 
     The output folder also keeps the inputs as evaluated (inputs/) and run.json, so that
     `bideval archive` and `bideval verify` can reproduce every output later."""
     check_lang(lang)
+    check_edition(edition)
     chosen = parse_formats(formats)
     from bideval.audit.archive import evaluated_files
     from bideval.render.console import render_console
@@ -62,8 +66,9 @@ def evaluate_command(
         from bideval.analysis.run import analyze
 
         studied = analyze(inputs, **settings)
-    extra = evaluated_files(inputs, lang, chosen, settings)
-    written, problems = write_outputs(result, target, chosen, lang=lang, force=force, extra=extra, analysis=studied)
+    extra = evaluated_files(inputs, lang, chosen, settings, edition)
+    written, problems = write_outputs(result, target, chosen, lang=lang, force=force, extra=extra, analysis=studied,
+                                      edition=edition)  # fmt: skip
     if problems:
         fail(problems)
     written = [p for p in written if p.name in {"results.json", "report.pdf", "scorecard.xlsx"}]
@@ -97,9 +102,10 @@ def report_command(
     ] = None,
     lang: LangOpt = "ko",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    edition: EditionOpt = "internal",
 ) -> None:
     """Render report.pdf from an existing results.json (no re-evaluation)."""
-    _render_from_results(results, out, "pdf", lang, force)
+    _render_from_results(results, out, "pdf", lang, force, check_edition(edition))
 
 
 @app.command("scorecard")
@@ -115,7 +121,8 @@ def scorecard_command(
     _render_from_results(results, out, "xlsx", lang, force)
 
 
-def _render_from_results(results: Path, out: Path | None, fmt: str, lang: str, force: bool) -> None:
+def _render_from_results(results: Path, out: Path | None, fmt: str, lang: str, force: bool,
+                         edition: str = "internal") -> None:  # fmt: skip
     check_lang(lang)
     from bideval.engine.result_file import load_results
     from bideval.errors import InputError, Problem
@@ -132,5 +139,5 @@ def _render_from_results(results: Path, out: Path | None, fmt: str, lang: str, f
     if target.exists() and not force:
         fail([Problem(str(target), 0, 0, "already exists; use --force to overwrite")])
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, render(result, fmt, lang))
+    write_atomic(target, render(result, fmt, lang, edition=edition))
     typer.echo(f"wrote {target}")

@@ -129,9 +129,14 @@ def rules_text(result: Result, lang: str, procedure: bool = True) -> list[str]:
     rules = [
         t("rule_rounding", lang, places=rounding["places"], mode=rounding["mode"],
           metric_places=rounding["metric_places"]),
+        t("rule_panel_moderated", lang, spread=panel["spread_warning"]) if panel.get("method") == "moderated" else
         t("rule_panel", lang, when=panel["when_at_least"], high=panel["drop_highest"], low=panel["drop_lowest"],
           spread=panel["spread_warning"]),
     ]  # fmt: skip
+    if panel.get("comment_required") == "all":
+        rules.append(t("rule_comments_all", lang))
+    elif panel.get("comment_required_beyond") is not None:
+        rules.append(t("rule_comments_beyond", lang, share=panel["comment_required_beyond"]))
     technical = rubric.thresholds.get("technical")
     if technical:
         rules.append(t("rule_technical", lang, criteria=", ".join(technical["criteria"]), ratio=technical["min_ratio"]))

@@ -6,7 +6,7 @@ Pure: Result + language → HTML text. Snapshot-tested; the PDF renderer only pr
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, partial
 from pathlib import Path
@@ -15,11 +15,20 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from bideval.engine.result import BidResult, CriterionInfo, CriterionScore, PanelScore, Result, StageResult
+from bideval.engine.result import (
+    BidResult,
+    CriterionInfo,
+    CriterionScore,
+    PanelScore,
+    Reason,
+    Result,
+    StageResult,
+)
 from bideval.model.fields import METRICS
 from bideval.render import common
 from bideval.render.analysis_tables import analysis_tables
 from bideval.render.charts import category_bars, price_share_scatter
+from bideval.render.disclosure import Disclosure
 from bideval.render.common import (
     Words,
     categories,
@@ -79,11 +88,14 @@ def _environment() -> Environment:
     )
 
 
-def render_html(result: Result, lang: str, analysis: Analysis | None = None, part: Part | None = None) -> str:
-    """The report as one HTML document, or the given part of it."""
+def render_html(result: Result, lang: str, analysis: Analysis | None = None, part: Part | None = None,
+                edition: str = "internal") -> str:  # fmt: skip
+    """The report as one HTML document, or the given part of it; `edition`: internal (the committee's
+    full record) or public (see `disclosure`)."""
     text, words = partial(t, lang=lang), Words.of(result, lang)
-    notes = [(b.name.text(lang), reason_text(r, words)) for b in result.bids for r in b.reasons
-             if r.code != "not_selected_rank"]  # fmt: skip
+    disclosure = Disclosure(edition, tuple(result.rubric.confidential))
+    notes = [(b.name.text(lang), reason_text(_disclosed(r, b, disclosure, lang), words)) for b in result.bids
+             for r in b.reasons if r.code != "not_selected_rank"]  # fmt: skip
     bid_warnings: dict[str, list[str]] = {}
     for w in result.warnings:
         if w.bidder:
@@ -105,7 +117,7 @@ def render_html(result: Result, lang: str, analysis: Analysis | None = None, par
         rules=rules_text(result, lang),
         method_rules=rules_text(result, lang, procedure=False),
         gates=_rubric_gates(result),
-        metric_rows=_metric_rows,
+        metric_rows=lambda bid: [(name, v) for name, v in _metric_rows(bid) if not disclosure.hides(name)],
         inputs=_inputs,
         evaluator_names={e.id: e.name.text(lang) for e in result.evaluators},
         bid_warnings=bid_warnings,
@@ -114,9 +126,41 @@ def render_html(result: Result, lang: str, analysis: Analysis | None = None, par
         value=lambda v: value_text(v, lang),
         gate_rule=lambda op, v: gate_rule(op, v, lang),
         zip=zip,
-        analysis=analysis_tables(analysis, lang) if analysis else [],
+        analysis=analysis_tables(analysis, lang) if analysis and not disclosure.public else [],
+        revisions=revision_rows(result, lang),
+        disclosure=disclosure,
+        hides=disclosure.hides,
         **_procedure(result, lang, words),
     )
+
+
+def _disclosed(reason: Reason, bid: BidResult, disclosure: Disclosure, lang: str) -> Reason:
+    """The reason as this edition may print it: the actual value of a confidential field left out."""
+    field = "price" if reason.code == "over_budget" else next((g.field for g in bid.gates if g.id == reason.subject
+                                                               and reason.code == "gate_failed"), None)  # fmt: skip
+    return reason.model_copy(update={"actual": t("confidential", lang)}) if disclosure.hides(field) else reason
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    evaluator: str
+    bidder: str
+    criterion: str
+    previous: Decimal
+    score: Decimal
+    date: str
+    reason: str
+
+
+def revision_rows(result: Result, lang: str) -> list[RevisionRow]:
+    """Every score revision, with names and labels in `lang` (the appendix of the report)."""
+    evaluators = {e.id: f"{e.name.text(lang)} ({e.id})" for e in result.evaluators}
+    bidders = {b.bidder_id: b.name.text(lang) for b in result.bids}
+    labels = {c.id: c.label.text(lang) for c in result.rubric.criteria}
+    labels |= {c.id: c.label.text(lang) for lot in result.rubric.lots for c in lot.criteria or ()}
+    return [RevisionRow(evaluators.get(r.evaluator, r.evaluator), bidders.get(r.bidder, r.bidder),
+                        labels.get(r.criterion, r.criterion), r.previous, r.score, r.date.isoformat(), r.reason)
+            for r in result.revisions]  # fmt: skip
 
 
 def render_furniture(result: Result, lang: str, pages: int) -> str:
@@ -177,32 +221,44 @@ def _procedure(result: Result, lang: str, words: Words) -> dict[str, object]:
         "lot_bids": lambda lot: common.lot_bids(result, lot),
         "categories_of": lambda lot: categories(result, lot),
         "criteria_rows": lambda bid: common.criteria_rows(result, bid),
-        "panel_matrix": lambda bid: panel_matrix(result, bid),
+        "panel_matrix": lambda bid: panel_matrix(result, bid, lang),
     }
 
 
 @dataclass(frozen=True)
 class PanelMatrix:
     """One bid's panel scores as the report prints them: a row per judged criterion the bid was scored
-    on, a cell per evaluator (None where the evaluator gave that criterion no score)."""
+    on, a cell per evaluator (None where the evaluator gave that criterion no score); the evaluators'
+    comments numbered in row order (`marks`: (criterion id, evaluator id) → its number) and, for a
+    moderated panel, why it agreed on each score."""
 
     evaluators: list[str]  # ids, in the results' evaluator order
     rows: list[tuple[CriterionInfo, CriterionScore, list[PanelScore | None]]]
     scale: str | None  # the one scale of every row, or None when rows differ
+    moderated: bool = False
+    marks: dict[tuple[str, str], int] = field(default_factory=dict)
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (evaluator id, criterion label, comment)
+    rationales: list[tuple[str, str]] = field(default_factory=list)  # (criterion label, rationale)
 
 
-def panel_matrix(result: Result, bid: BidResult) -> PanelMatrix | None:
+def panel_matrix(result: Result, bid: BidResult, lang: str = "ko") -> PanelMatrix | None:
     judged = [(info, s) for info, s in common.criteria_rows(result, bid) if s is not None and s.panel]
     if not judged:
         return None
     scored = {p.evaluator for _, s in judged for p in s.panel.scores}
     evaluators = [e.id for e in result.evaluators if e.id in scored]
-    rows = []
+    rows, marks, notes = [], {}, []
     for info, s in judged:
         by_evaluator = {p.evaluator: p for p in s.panel.scores}
         rows.append((info, s, [by_evaluator.get(e) for e in evaluators]))
+        for e in evaluators:
+            if by_evaluator.get(e) is not None and by_evaluator[e].comment:
+                marks[(info.id, e)] = len(notes) + 1
+                notes.append((e, info.label.text(lang), by_evaluator[e].comment))
     scales = {s.panel.scale for _, s in judged}
-    return PanelMatrix(evaluators, rows, scales.pop() if len(scales) == 1 else None)
+    rationales = [(info.label.text(lang), s.panel.rationale) for info, s in judged if s.panel.rationale]
+    return PanelMatrix(evaluators, rows, scales.pop() if len(scales) == 1 else None,
+                       any(s.panel.method == "moderated" for _, s in judged), marks, notes, rationales)  # fmt: skip
 
 
 def _stage_required(result: Result, stage: StageResult, lang: str) -> str:

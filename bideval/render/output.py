@@ -37,9 +37,10 @@ def too_many_bids(result: Result, formats: list[str], where: str) -> list[Proble
             for f in formats if count > MOST_BIDS.get(f, count)]  # fmt: skip
 
 
-def render(result: Result, fmt: str, lang: str, analysis: Analysis | None = None) -> bytes:
+def render(result: Result, fmt: str, lang: str, analysis: Analysis | None = None, edition: str = "internal") -> bytes:
     """One output format as bytes (`analysis` adds a section to the PDF and a sheet to the
-    scorecard). Renderers are imported here, only when asked for."""
+    scorecard; `edition` is the report's, see render/disclosure.py). Renderers are imported here,
+    only when asked for."""
     if fmt == "json":
         from bideval.render.json import render_json
 
@@ -47,7 +48,7 @@ def render(result: Result, fmt: str, lang: str, analysis: Analysis | None = None
     if fmt == "pdf":
         from bideval.render.pdf import render_pdf
 
-        return render_pdf(result, lang, analysis)
+        return render_pdf(result, lang, analysis, edition)
     if fmt == "xlsx":
         from bideval.render.xlsx import render_xlsx
 
@@ -57,7 +58,7 @@ def render(result: Result, fmt: str, lang: str, analysis: Analysis | None = None
 
 def write_outputs(
     result: Result, folder: Path, formats: list[str], *, lang: str, force: bool, extra: dict[str, bytes],
-    analysis: Analysis | None = None,
+    analysis: Analysis | None = None, edition: str = "internal",
 ) -> tuple[list[Path], list[Problem]]:
     """Render every format, then write them all with `extra` files (the evaluated inputs);
     (written paths, problems) — problems mean nothing was written."""
@@ -67,19 +68,20 @@ def write_outputs(
     stale = folder / "inputs"
     if stale.is_dir():  # a forced re-run: inputs of the earlier run must not linger beside the new outputs
         shutil.rmtree(stale)
-    return write_files(folder, {**render_all(result, formats, lang, analysis), **extra}, force=True)
+    return write_files(folder, {**render_all(result, formats, lang, analysis, edition), **extra}, force=True)
 
 
-def render_all(result: Result, formats: list[str], lang: str, analysis: Analysis | None = None) -> dict[str, bytes]:
+def render_all(result: Result, formats: list[str], lang: str, analysis: Analysis | None = None,
+               edition: str = "internal") -> dict[str, bytes]:  # fmt: skip
     """Every format asked for, each rendered once, by file name. The report is started first: it is
     printed by worker processes where the machine allows while the other formats are rendered here."""
     job = None
     if "pdf" in formats:
         from bideval.render.pdf import PrintJob
 
-        job = PrintJob(result, lang, analysis, alongside=len(formats) > 1)
+        job = PrintJob(result, lang, analysis, alongside=len(formats) > 1, edition=edition)
     try:
-        rendered = {f: job.pdf() if f == "pdf" and job else render(result, f, lang, analysis)
+        rendered = {f: job.pdf() if f == "pdf" and job else render(result, f, lang, analysis, edition)
                     for f in sorted(formats, key=lambda f: f == "pdf")}  # fmt: skip
     finally:
         if job:

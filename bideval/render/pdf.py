@@ -33,12 +33,12 @@ REGULAR, BOLD = "BidevalGothic-Regular.ttf", "BidevalGothic-Bold.ttf"
 ASSET_SCHEME = "bideval-asset:"
 
 
-def render_pdf(result: Result, lang: str, analysis: Analysis | None = None) -> bytes:
+def render_pdf(result: Result, lang: str, analysis: Analysis | None = None, edition: str = "internal") -> bytes:
     """The report. A long one is printed in parts (render/html.py report_parts), side by side where the
     machine has more than one core, then joined with its running header and footer (render/pdf_join.py):
     a part's layout needs a fraction of the memory of the whole, and the cores share the work. How the
     report is cut depends on its bids only, so the bytes are the same on every machine."""
-    job = PrintJob(result, lang, analysis)
+    job = PrintJob(result, lang, analysis, edition=edition)
     try:
         return job.pdf()
     finally:
@@ -51,10 +51,11 @@ class PrintJob:
     other formats meanwhile (`alongside`: then even a one-part report goes to a worker). Without
     workers, it is printed here when its bytes are asked for."""
 
-    def __init__(self, result: Result, lang: str, analysis: Analysis | None = None, *, alongside: bool = False):
+    def __init__(self, result: Result, lang: str, analysis: Analysis | None = None, *, alongside: bool = False,
+                 edition: str = "internal"):  # fmt: skip
         self.result, self.lang = result, lang
         parts = report_parts(result)
-        htmls = [render_html(result, lang, analysis, part if len(parts) > 1 else None) for part in parts]
+        htmls = [render_html(result, lang, analysis, part if len(parts) > 1 else None, edition) for part in parts]
         day = result.rubric.evaluation_date
         self.pool = workers.pool(len(htmls))
         if self.pool is not None:

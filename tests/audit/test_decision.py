@@ -50,7 +50,22 @@ def test_the_decision_is_flattened_by_ids_and_leaves_the_rest_out():
         "outcome.winners": '["a"]',
         "outcome.tied": "[]",
         "outcome.valid_bids": "1",
+        "revisions": "null",  # 0.5.0: the score revisions, compared as a whole
     }  # no tool_version, name, inputs or technical.maximum: they decide nothing
+
+
+def test_comments_and_individual_scores_are_part_of_the_decision():
+    """Issue 22: verify compares each comment with its score; a comment changed in results.json is a
+    changed decision, named by bid, criterion and evaluator."""
+    panel = {"mean": "13.5000", "method": "trimmed_mean", "rationale": None,
+             "scores": [{"evaluator": "p-07", "score": "10.5", "status": "dropped_low", "comment": "Thin analysis."}]}
+    bid = _bid(criteria=[{"id": "understanding", "score": "13.5000", "ratio": "0.9", "meets_minimum": None,
+                          "panel": panel}])  # fmt: skip
+    before = _results(bid)
+    after = json.loads(json.dumps(before))
+    after["bids"][0]["criteria"][0]["panel"]["scores"][0]["comment"] = "Excellent analysis."
+    found = changes(*compared(before, after))
+    assert found == ["bid a: criteria.understanding.panel.scores.p-07.comment archived Thin analysis., now Excellent analysis."]
 
 
 def test_a_real_results_file_compares_with_itself():
@@ -198,7 +213,7 @@ def test_an_archive_written_before_0_3_0_compares_without_the_fields_it_could_no
     assert changes(decision(archived), decision(now)), "without the rule the re-run's new fields would differ"
     assert absent_new_fields(archived) == {"bids[a].lot", "bids[a].base_total", "bids[a].stages",
                                            "bids[a].adjustments", "outcome.rounds", "outcome.lots",
-                                           "outcome.suitability"}  # fmt: skip
+                                           "outcome.suitability", "revisions"}  # fmt: skip
     assert changes(*compared(archived, now)) == []
     # … while every field it has still counts
     now["bids"][0]["rank"] = 2
@@ -211,7 +226,7 @@ def test_the_rule_goes_by_the_archived_version_not_by_what_is_missing():
     del archived["bids"][0]["base_total"]
     del archived["outcome"]["lots"]
     now = _results_030(_bid_030())
-    assert absent_new_fields(archived) == set()
+    assert absent_new_fields(archived) == {"revisions"}  # 0.5.0 added it, after 0.3.0: left out
     assert changes(*compared(archived, now)) == [
         "bid a: base_total archived null, now 88.0000",
         "lot track-1: in the re-run only",
