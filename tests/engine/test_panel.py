@@ -234,3 +234,17 @@ def test_a_panel_outcome_pickles_and_copies():
     out = aggregate(d({"a": 1, "b": 2, "c": 3}), ["z"], Panel(when_at_least=3), 4, "half_up")
     for again in (pickle.loads(pickle.dumps(out)), copy.deepcopy(out)):
         assert again == out
+
+
+def test_a_moderated_panel_scores_what_it_agreed_and_records_the_rest():
+    """Issue 22 (UK-style moderation): the panel agrees 82.5 where its members gave 70, 80 and 95 (the
+    trimmed mean would be 80 with three scores, nothing dropped). The item's mean is the agreed 82.5,
+    rounded as a mean is (4 places); every member's own score is recorded, none kept or dropped;
+    the spread is still 95 − 70 = 25; a conflicted member stays a conflict."""
+    from bideval.engine.panel import moderate
+
+    outcome = moderate(d({"a": 70, "b": 80, "c": 95}), ["z"], Decimal("82.5"), 4, "half_up")
+    assert outcome.mean == Decimal("82.5000") and not outcome.trimmed
+    assert outcome.spread == 25
+    assert statuses(outcome) == {"a": "recorded", "b": "recorded", "c": "recorded", "z": "conflict"}
+    assert [e.score for e in outcome.entries] == [Decimal(70), Decimal(80), Decimal(95), None]
