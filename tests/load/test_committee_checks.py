@@ -44,8 +44,8 @@ def test_median_of_odd_and_even_counts():
     from decimal import Decimal as D
     from fractions import Fraction
 
-    assert median([D("14"), D("12.5"), D("13")]) == 13
-    assert median([D("12.5"), D("13"), D("13.5"), D("14"), D("14.5"), D("14.5")]) == Fraction(55, 4)  # 13.75
+    assert median([D(14), D("12.5"), D(13)]) == 13
+    assert median([D("12.5"), D(13), D("13.5"), D(14), D("14.5"), D("14.5")]) == Fraction(55, 4)  # 13.75
 
 
 def test_an_outlying_score_without_its_comment_is_refused_where_it_stands(kr):
@@ -143,11 +143,11 @@ def test_agreed_scores_out_of_range_or_missing_are_located(kr):
 def test_a_moderated_rubric_needs_the_agreed_scores_and_a_trimmed_one_refuses_them(kr):
     rubric, bids = kr
     _edit(rubric, "panel:\n", "panel:\n  method: moderated\n")
-    assert problems(rubric, bids) == [f"{bids / 'scores'}: the rubric's panel.method is moderated: "
-                                      "moderated.yaml here must give the panel's agreed score of every judged item "
-                                      "of every bid"]  # fmt: skip
+    assert problems(rubric, bids) == [(f"{bids / 'scores'}: the rubric's panel.method is moderated: "
+                                       "moderated.yaml here must give the panel's agreed score of every judged item "
+                                       "of every bid")]  # fmt: skip
     _edit(rubric, "  method: moderated\n", "")
-    path = moderated(((rubric, bids)))
+    path = moderated((rubric, bids))
     _edit(rubric, "  method: moderated\n", "")
-    assert problems(rubric, bids) == [f"{path}: an agreed score file is only read when the rubric's "
-                                      "panel.method is moderated (it is trimmed_mean)"]  # fmt: skip
+    assert problems(rubric, bids) == [(f"{path}: an agreed score file is only read when the rubric's "
+                                       "panel.method is moderated (it is trimmed_mean)")]  # fmt: skip
