@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bideval.engine.result import BidResult, Result
+from bideval.engine.rounding import plain
 from bideval.model.rubric import Rubric
 from bideval.model.scores import Scores
 
@@ -78,10 +79,14 @@ def _panel_rows(result: Result, rubric: Rubric, panel: list[Scores], rows: Rows)
     judged = {(b.bidder_id, c.id): c.panel for b in result.bids for c in b.criteria if c.panel is not None}
     lots = {b.bidder_id: b.lot for b in result.bids}
     given: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
+    comments: dict[tuple[str, str, str], str] = {}
     for scores in panel:
         for bidder, items in scores.scores.items():
             for criterion, value in items.items():
                 given[(bidder, criterion)][scores.evaluator.id] = value
+        for bidder, items in scores.comments.items():
+            for criterion, text in items.items():
+                comments[(bidder, criterion, scores.evaluator.id)] = text
     for bidder, criterion in sorted(given.keys() | judged.keys()):
         node = _rubric_of(rubric, lots[bidder]).node(criterion)
         detail = judged.get((bidder, criterion))
@@ -90,8 +95,10 @@ def _panel_rows(result: Result, rubric: Rubric, panel: list[Scores], rows: Rows)
                                "trimmed": bool(detail and detail.trimmed), "mean": detail.mean if detail else None})  # fmt: skip
         statuses = {s.evaluator: (s.score, s.status) for s in detail.scores} if detail else {}
         for evaluator in sorted(given[(bidder, criterion)].keys() | statuses.keys()):
-            score, status = statuses.get(evaluator, (given[(bidder, criterion)].get(evaluator), "unused"))
-            rows["scores"].append({**cell, "evaluator_id": evaluator, "score": score, "status": status})
+            raw = given[(bidder, criterion)].get(evaluator)  # as the file spells it; the panel records 27.0 as 27
+            score, status = statuses.get(evaluator, (None if raw is None else plain(raw), "unused"))
+            rows["scores"].append({**cell, "evaluator_id": evaluator, "score": score, "status": status,
+                                   "comment": comments.get((bidder, criterion, evaluator))})  # fmt: skip
 
 
 def _rubric_of(rubric: Rubric, lot: str | None) -> Rubric:

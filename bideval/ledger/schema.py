@@ -167,7 +167,8 @@ scores = sa.Table(  # one evaluator's raw score of one panel, as the score file 
     sa.Column("criterion", ID, nullable=False),
     sa.Column("evaluator_id", ID, nullable=False),
     sa.Column("score", ExactDecimal),  # None: a conflicted evaluator
-    sa.Column("status", sa.String(20), nullable=False),  # kept, dropped_high, dropped_low, conflict; unused: see panels.mean
+    sa.Column("status", sa.String(20), nullable=False),  # kept, dropped_high, dropped_low, conflict, recorded; unused: see panels.mean
+    sa.Column("comment", NAME),  # the evaluator's written opinion on this score, if any
     sa.PrimaryKeyConstraint("evaluation_id", "bidder_id", "criterion", "evaluator_id"),
     sa.Index("scores_by_evaluator", "evaluator_id"),
 )  # fmt: skip

@@ -87,6 +87,10 @@ def test_sample_counts_and_decisions_are_kept(backend_url, checked_samples):
         unused = connection.execute(sa.text("SELECT count(*) FROM scores WHERE bidder_id = 'jangteo-market' "
                                             "AND status = 'unused'")).scalar_one()  # fmt: skip
     assert unused == 49
+    with engine.connect() as connection:
+        comment = connection.execute(sa.text("SELECT score, comment FROM scores WHERE bidder_id = 'alpha-soft' AND "
+                                             "criterion = 'understanding' AND evaluator_id = 'p-07'")).one()  # fmt: skip
+    assert str(comment[0]) == "10.5" and comment[1].startswith("현행 시스템 분석이 개략적이고")
     engine.dispose()
 
 

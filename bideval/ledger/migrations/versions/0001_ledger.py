@@ -135,6 +135,7 @@ def upgrade() -> None:
         sa.Column("evaluator_id", ID, nullable=False),
         sa.Column("score", ExactDecimal),
         sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("comment", sa.Text),
         sa.PrimaryKeyConstraint("evaluation_id", "bidder_id", "criterion", "evaluator_id"),
     )
     op.create_index("scores_by_evaluator", "scores", ["evaluator_id"])
