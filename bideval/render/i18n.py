@@ -98,7 +98,7 @@ IDS_EXTRACTION_CANNOT_SEE = (
     N_("warning.panel_spread"), N_("warning.tie_unresolved"), N_("warning.uncertain_gpu_figure"),
     N_("use.public"), N_("use.own"), N_("cooling.liquid"), N_("cooling.air"),
     N_("scale.percent"), N_("scale.points"), N_("sheet.scale.percent"), N_("sheet.scale.points"),
-    N_("panel.kept"), N_("panel.dropped_high"), N_("panel.dropped_low"), N_("panel.conflict"),
+    N_("panel.kept"), N_("panel.dropped_high"), N_("panel.dropped_low"), N_("panel.conflict"), N_("panel.recorded"),
     N_("role.rubric"), N_("role.bid"), N_("role.scores"), N_("role.catalog"),
     N_("metric.total_gpus"), N_("metric.total_pflops"), N_("metric.price_per_pflops"), N_("metric.public_gpus"),
     N_("metric.public_gpu_share"), N_("metric.public_pflops"), N_("metric.public_pflops_share"),

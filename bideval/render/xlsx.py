@@ -1,9 +1,11 @@
 """scorecard.xlsx (openpyxl): the evaluation as workbook sheets for the file and for bidders.
 
 Sheets (names are stable identifiers in every language; headers follow --lang):
-Summary · Criteria · Stages · Adjustments · Metrics · Panel · Gates · Provenance (· Analysis).
-Stages and Adjustments are there only when the rubric has stages or bonus and penalty points; with
-lots, every bid table has a lot column first (bideval/render/xlsx_procedure.py). Every number is
+Summary · Criteria · Stages · Adjustments · Metrics · Panel · Revisions · Gates · Provenance (· Analysis).
+Stages and Adjustments are there only when the rubric has stages or bonus and penalty points, Revisions
+only when an evaluator revised a score; with lots, every bid table has a lot column first
+(bideval/render/xlsx_procedure.py). The Panel sheet carries each evaluator's comment and a moderated
+panel's agreed score and rationale (bideval/render/xlsx_panel.py). Every number is
 the Result's own Decimal, shown with exactly its own digits, so the workbook reads the same as
 results.json.
 """
@@ -24,6 +26,7 @@ from bideval.render.analysis_tables import analysis_tables
 from bideval.render.common import Words, adjustment_rule_text, outcome_text, reason_text, rules_text, shows_technical
 from bideval.render.excel import put, workbook_bytes
 from bideval.render.i18n import t
+from bideval.render.xlsx_panel import panel_sheet, revisions_sheet
 from bideval.render.xlsx_procedure import (
     adjustment_cells,
     adjustment_heads,
@@ -60,7 +63,9 @@ def render_xlsx(result: Result, lang: str, analysis: Analysis | None = None) -> 
     if result.rubric.adjustments:
         adjustments_sheet(workbook.create_sheet("Adjustments"), result, lang)
     _metrics(workbook.create_sheet("Metrics"), result, lang)
-    _panel(workbook.create_sheet("Panel"), result, lang)
+    panel_sheet(workbook.create_sheet("Panel"), result, lang)
+    if result.revisions:
+        revisions_sheet(workbook.create_sheet("Revisions"), result, lang)
     _gates(workbook.create_sheet("Gates"), result, lang)
     _provenance(workbook.create_sheet("Provenance"), result, lang)
     if analysis is not None:
@@ -193,24 +198,6 @@ def _metrics(ws: Worksheet, result: Result, lang: str) -> None:
     headers = lot_head(result, lang) + ["id", t("bidder", lang)] + [f"{t('metric.' + m, lang)} [{m}]" for m in METRICS]
     rows = [lot_cell(result, b, lang) + [b.bidder_id, b.name.text(lang)] + [b.metrics.get(m) for m in METRICS]
             for b in result.bids]  # fmt: skip
-    table(ws, 4, headers, rows)
-
-
-def _panel(ws: Worksheet, result: Result, lang: str) -> None:
-    title(ws, result, lang, t("consistency_title", lang))
-    names = {e.id: e.name.text(lang) for e in result.evaluators}
-    headers = lot_head(result, lang) + ["id", t("bidder", lang), "criterion", t("criterion", lang),
-                                        t("evaluator", lang) + " id", t("evaluator", lang), t("score", lang),
-                                        t("status", lang), t("panel_mean", lang)]  # fmt: skip
-    rows = []
-    for bid in result.bids:
-        labels = {c.id: c.label.text(lang) for c in result.rubric.criteria_of(bid.lot)}
-        for score in (s for s in bid.criteria if s.panel):
-            for entry in score.panel.scores:  # type: ignore[union-attr]
-                rows.append(lot_cell(result, bid, lang) + [
-                    bid.bidder_id, bid.name.text(lang), score.id, labels.get(score.id, score.id), entry.evaluator,
-                    names.get(entry.evaluator, entry.evaluator), entry.score, t(f"panel.{entry.status}", lang),
-                    score.panel.mean])  # type: ignore[union-attr]  # fmt: skip
     table(ws, 4, headers, rows)
 
 

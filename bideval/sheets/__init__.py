@@ -13,6 +13,7 @@ veryHidden) that says what the visible cells mean. Its rows, top to bottom::
     blind      | yes | no
     criterion  | <criterion id> | <column letter> [| <lot ids>]   (one per column)
     bidder     | <bidder id, or alias if blind> | <row> | <text shown in column A> [| <lot id>]
+    comments   | <title of the comments sheet>
     check      | <sha256 of the rows above>
 
 The bracketed cells are written only for a rubric with lots (issue 18): each bidder row names
@@ -20,6 +21,11 @@ the lot it bids for, and each column the lots whose bidders it asks about (space
 A bidder is asked exactly the judged criteria of its lot's rubric (`Rubric.for_lot`); a cell
 of a column its lot does not have is locked, grey and left empty. Without lots the rows are
 as 0.2.0 wrote them.
+
+The comments sheet (written since 0.5.0; a workbook without its row has none) is laid out like the
+visible scores sheet — the same rows, columns, headings and grey cells — so the comment on the score
+in cell C7 is in cell C7 of the comments sheet. A comment is the evaluator's written opinion on that
+score (평가의견, up to `COMMENT_LIMIT` characters), read back under `comments:` of the scores file.
 
 Columns are grouped by stage when the rubric has stages (see `columns`): every stage's items
 are on the sheet, since sheets are made before the evaluation.
@@ -121,7 +127,21 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNo
     return dumper.represent_scalar(tag, text)
 
 
+class Prose(str):
+    """Text someone wrote (an evaluator's comment, the reason for a revision): untrusted, written quoted
+    so that no text (`yes`, `12`, `2025-01-01`, `=SUM(A1)`, `#`, a newline) reads back as anything else."""
+
+
+def _represent_prose(dumper: yaml.SafeDumper, value: Prose) -> yaml.ScalarNode:
+    # Several lines as a literal block when it holds them exactly (PyYAML falls back to double quotes when
+    # it cannot: trailing spaces, tabs, control characters); one line, and any line break but LF, in
+    # double quotes with escapes, which the strict reader reads back to the same text.
+    block = "\n" in value and not any(ch in value for ch in "\r\x85\u2028\u2029\ufeff")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|" if block else '"')
+
+
 _Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(Prose, _represent_prose)
 
 
 def dump_yaml(schema: str, comment: str, body: dict[str, Any]) -> bytes:

@@ -10,6 +10,13 @@ brackets. With lots, the bidders are grouped under a heading row per lot, and ea
 exactly the judged criteria of its lot: a cell of an item its lot does not have is locked,
 grey and empty. A bidder whose lot has no judged criterion gets no row.
 
+A second visible sheet takes the evaluator's comments (평가의견): the scores sheet's grid again — the
+same bidder rows, item columns and grey cells — with wide, wrapping text cells, so the comment on the
+score in C7 goes in C7 there. Its cells are unlocked text cells ("@": Excel keeps `=…` typed there as
+text), each limited by data validation to `COMMENT_LIMIT` characters. It prints landscape with the
+headings and bidder names repeated on every page. Comments are optional unless the rubric asks for
+them; its notes say when it does.
+
 With `blind`, bidders appear as aliases (Bidder A, B, …) and no bidder id or name is
 written into any workbook; `aliases.yaml`, for the staff only, maps them back.
 """
@@ -30,7 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bideval.errors import InputError, Problem
 from bideval.load.inputs import Inputs
 from bideval.model.rubric import Criterion, Rubric
-from bideval.model.scores import Evaluator
+from bideval.model.scores import COMMENT_LIMIT, Evaluator
 from bideval.render.excel import clean_text, display_width, put, put_text, workbook_bytes
 from bideval.render.i18n import t
 from bideval.sheets import (
@@ -60,6 +67,8 @@ _NOT_ASKED_FILL = PatternFill("solid", fgColor="BFBFBF")  # an item the bidder's
 _THIN = Side(style="thin", color="A6A6A6")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _SCORE_WIDTH = 18
+_COMMENT_WIDTH = 40  # a comment column: about 20 Hangul or 40 Latin characters a line, wrapping
+_WRAP_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
 
 @dataclass(frozen=True)
@@ -133,12 +142,16 @@ def _workbook(inputs: Inputs, evaluator: Evaluator, rows: list[_Row], *, blind: 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("sheet.name", lang)
-    _title(sheet, inputs, evaluator, wanted, lang)
-    placed = _grid(sheet, rubric, rows, wanted, present, lang)
-    if rubric.stages or rubric.lots:  # their longer notes: a row tall enough for the lines as they wrap
-        _fit_notes(sheet, len(wanted))
+    notes = workbook.create_sheet(t("sheet.comments.name", lang))  # the comments sheet, after the scores
+    _title(sheet, inputs, evaluator, len(wanted), _score_notes(rubric, wanted, notes.title, lang), lang)
+    placed = _grid(sheet, rubric, rows, wanted, present, lang, comments=False)
+    _title(notes, inputs, evaluator, len(wanted), _comment_notes(rubric, sheet.title, lang), lang)
+    _grid(notes, rubric, rows, wanted, present, lang, comments=True)
+    for each in (sheet, notes):
+        _fit_notes(each, len(wanted))  # a row tall enough for the notes as they wrap
+    _print_setup(notes)
     meta = workbook.create_sheet(META_SHEET)
-    _meta(meta, inputs, evaluator, sheet.title, placed, wanted, blind)
+    _meta(meta, inputs, evaluator, sheet.title, placed, wanted, blind, notes.title)
     meta.sheet_state = "veryHidden"  # not even listed under Excel's "Unhide…"
     meta.protection.sheet = True
     # Sheets cannot be added, removed, renamed or unhidden; no password, as the brief asks.
@@ -146,21 +159,48 @@ def _workbook(inputs: Inputs, evaluator: Evaluator, rows: list[_Row], *, blind: 
     return workbook
 
 
-def _title(sheet: Worksheet, inputs: Inputs, evaluator: Evaluator, wanted: list[Column], lang: str) -> None:
-    last = get_column_letter(FIRST_SCORE_COLUMN + max(len(wanted), 1) - 1)
+def _title(sheet: Worksheet, inputs: Inputs, evaluator: Evaluator, width: int, lines: list[str], lang: str) -> None:
+    """Rows 1–3 across the grid's `width` columns: the tender, the evaluator, and the notes (`lines`)."""
+    last = get_column_letter(FIRST_SCORE_COLUMN + max(width, 1) - 1)
     put_text(sheet["A1"], inputs.rubric.title.text(lang)).font = Font(bold=True, size=14)
     put_text(sheet["A2"], t("sheet.evaluator", lang, name=evaluator.name.text(lang), id=evaluator.id))
     sheet["A2"].font = Font(bold=True)
-    scales = sorted({c.criterion.scale or "percent" for c in wanted})
-    lines = [t("sheet.fill_in", lang), *(t(f"sheet.scale.{scale}", lang) for scale in scales)]
-    if inputs.rubric.stages:
-        lines.append(t("sheet.stages", lang))
-    if inputs.rubric.lots:
-        lines.append(t("sheet.lots", lang))
     put_text(sheet["A3"], "\n".join(lines)).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.row_dimensions[3].height = 15 * (len(lines) + 1)
     for row in (1, 2, 3):
         sheet.merge_cells(f"A{row}:{last}{row}")
+
+
+def _score_notes(rubric: Rubric, wanted: list[Column], comments: str, lang: str) -> list[str]:
+    """The scores sheet's notes: what to enter, on which scales, how stages and lots work, where comments go."""
+    scales = sorted({c.criterion.scale or "percent" for c in wanted})
+    lines = [t("sheet.fill_in", lang), *(t(f"sheet.scale.{scale}", lang) for scale in scales)]
+    if rubric.stages:
+        lines.append(t("sheet.stages", lang))
+    if rubric.lots:
+        lines.append(t("sheet.lots", lang))
+    return [*lines, t("sheet.comments.note", lang, sheet=comments)]
+
+
+def _comment_notes(rubric: Rubric, scores: str, lang: str) -> list[str]:
+    """The comments sheet's notes: where a comment goes, its limit, and the comments the rubric requires."""
+    lines = [t("sheet.comments.fill_in", lang, sheet=scores, limit=f"{COMMENT_LIMIT:,}")]
+    panel = rubric.panel
+    if panel.comment_required == "all":
+        lines.append(t("sheet.comments.required_all", lang))
+    elif panel.comment_required_beyond is not None:
+        lines.append(t("sheet.comments.required_beyond", lang, share=number_text(panel.comment_required_beyond)))
+    if rubric.lots:
+        lines.append(t("sheet.lots", lang))
+    return lines
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """Landscape, the item headings and the bidder names repeated on every printed page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = f"{ID_ROW}:{HEADER_ROW}"
+    sheet.print_title_cols = "A:A"
 
 
 def _fit_notes(sheet: Worksheet, columns: int) -> None:
@@ -174,9 +214,10 @@ def _fit_notes(sheet: Worksheet, columns: int) -> None:
 
 
 def _grid(sheet: Worksheet, rubric: Rubric, rows: list[_Row], wanted: list[Column], present: list[str | None],
-          lang: str) -> list[tuple[int, _Row]]:  # fmt: skip
+          lang: str, *, comments: bool) -> list[tuple[int, _Row]]:  # fmt: skip
     """Header, a heading row per lot (with lots), one row per bidder, one column per judged criterion;
-    only the cells a bidder is asked are unlocked. Returns each bidder's row number."""
+    only the cells a bidder is asked are unlocked: score cells, or with `comments` the wide text cells of
+    the comments sheet, at the same places. Returns each bidder's row number."""
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     put_text(sheet.cell(ID_ROW, NAME_COLUMN), t("sheet.item_id", lang)).font = Font(color="808080", size=9)
     header = put_text(sheet.cell(HEADER_ROW, NAME_COLUMN), t("bidder", lang))
@@ -198,8 +239,11 @@ def _grid(sheet: Worksheet, rubric: Rubric, rows: list[_Row], wanted: list[Colum
         number = FIRST_SCORE_COLUMN + j
         letter = get_column_letter(number)
         put_text(sheet.cell(ID_ROW, number), criterion.id).font = Font(color="808080", size=9)
-        text = t("sheet.column", lang, label=criterion.label.text(lang), points=number_text(criterion.points),
-                 range=_range(criterion, lang))  # fmt: skip
+        if comments:
+            text = t("sheet.comments.column", lang, label=criterion.label.text(lang), limit=f"{COMMENT_LIMIT:,}")
+        else:
+            text = t("sheet.column", lang, label=criterion.label.text(lang), points=number_text(criterion.points),
+                     range=_range(criterion, lang))  # fmt: skip
         lines = [text]
         if column.stage is not None:
             lines.insert(0, f"[{column.stage.label.text(lang)}]")
@@ -217,13 +261,17 @@ def _grid(sheet: Worksheet, rubric: Rubric, rows: list[_Row], wanted: list[Colum
             if row.lot in column.lots:
                 score.protection = Protection(locked=False)
                 score.fill, score.alignment = _INPUT_FILL, Alignment(horizontal="center")
+                if comments:  # typed text stays text, `=…` included
+                    score.alignment, score.number_format = _WRAP_TOP, "@"
                 asked.append(row_number)
             else:
                 score.fill = _NOT_ASKED_FILL
-        if asked:
+        if asked and comments:
+            _length_validation(sheet, _ranges(letter, asked), lang)
+        elif asked:
             _validation(sheet, _ranges(letter, asked), top_score(criterion), lang)
-        sheet.column_dimensions[letter].width = _SCORE_WIDTH
-    sheet.row_dimensions[HEADER_ROW].height = 64 + 16 * extra_lines
+        sheet.column_dimensions[letter].width = _COMMENT_WIDTH if comments else _SCORE_WIDTH
+    sheet.row_dimensions[HEADER_ROW].height = (48 if comments else 64) + 16 * extra_lines
     widest = max((display_width(row.shown) for row in rows), default=0)
     sheet.column_dimensions["A"].width = min(max(widest + 2, 14), 40)
     sheet.freeze_panes = sheet.cell(FIRST_ROW, FIRST_SCORE_COLUMN)  # header rows and names stay in view
@@ -269,8 +317,20 @@ def _validation(sheet: Worksheet, cells: str, top: Decimal, lang: str) -> None:
     sheet.add_data_validation(rule)
 
 
+def _length_validation(sheet: Worksheet, cells: str, lang: str) -> None:
+    """Comment cells: at most `COMMENT_LIMIT` characters (the import checks it again)."""
+    limit = f"{COMMENT_LIMIT:,}"
+    rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(COMMENT_LIMIT),
+                          allow_blank=True, showErrorMessage=True, errorStyle="stop",
+                          errorTitle=t("sheet.comments.error_title", lang),
+                          error=t("sheet.comments.error", lang, limit=limit))  # fmt: skip
+    for cells_range in cells.split():
+        rule.add(cells_range)
+    sheet.add_data_validation(rule)
+
+
 def _meta(sheet: Worksheet, inputs: Inputs, evaluator: Evaluator, title: str, placed: list[tuple[int, _Row]],
-          wanted: list[Column], blind: bool) -> None:  # fmt: skip
+          wanted: list[Column], blind: bool, comments: str) -> None:  # fmt: skip
     """The hidden sheet's rows (layout in `bideval.sheets`), ending with their check value."""
     lots = bool(inputs.rubric.lots)
     values: list[list[str | int]] = [
@@ -282,6 +342,7 @@ def _meta(sheet: Worksheet, inputs: Inputs, evaluator: Evaluator, title: str, pl
         *(["criterion", c.criterion.id, get_column_letter(FIRST_SCORE_COLUMN + j)]
           + ([" ".join(lot for lot in c.lots if lot)] if lots else []) for j, c in enumerate(wanted)),
         *(["bidder", row.key, number, row.shown] + ([row.lot or ""] if lots else []) for number, row in placed),
+        ["comments", comments],
     ]
     values.append(["check", meta_check(values)])
     for r, row_values in enumerate(values, start=1):

@@ -11,6 +11,18 @@ empty. With stages, a later stage's items of a row may be left empty, all of the
 that will not reach that stage: they are left out of the scores file, and the evaluation
 says if a bid that reaches the stage lacks them. The first stage's items are always required.
 
+Comments (the comments sheet, laid out like the scores sheet) are untrusted text, kept exactly as
+written: a cell holding only spaces counts as empty, as a score cell does, and nothing else is
+stripped. A comment must stay within `COMMENT_LIMIT` characters and have its score; a formula in a
+comment cell is refused (its text is not what the evaluator saw), while text that merely starts with
+`=` (typed into the text cell, or quote-prefixed) is kept as that text.
+
+With `force`, a scores file the import replaces in `out` is read first: the revisions it holds
+are kept, and each score the sheet changes gets a revision {previous, date, reason} from `Change`
+(`--date`, `--reason`: never the clock). Without a `Change`, a changed score is refused, naming the
+evaluator, bidder, item and both values; a recorded score the sheet leaves empty is refused too, as
+an import does not remove one.
+
 Cells are read as stored, never computed: formulas come back as their text and are
 refused like any other text. Numbers become exact Decimals via the shortest text that
 round-trips the stored double (`repr`), so 13.5 stays 13.5 and 27.0 becomes 27. Each is then
@@ -24,7 +36,8 @@ import math
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -38,7 +51,7 @@ from bideval.load.strict_yaml import read_document, resolve_plain
 from bideval.load.validate import validate
 from bideval.model.common import PartyId, Slug, Strict, Text
 from bideval.model.rubric import Criterion, Rubric
-from bideval.model.scores import SCORES_SCHEMA, Evaluator
+from bideval.model.scores import COMMENT_LIMIT, SCORES_SCHEMA, Evaluator, Scores
 from bideval.sheets import (
     ALIASES_SCHEMA,
     ID_ROW,
@@ -47,6 +60,7 @@ from bideval.sheets import (
     META_SHEET,
     NAME_COLUMN,
     SHEET_SCHEMA,
+    Prose,
     dump_yaml,
     lot_judged,
     meta_check,
@@ -58,6 +72,26 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # a score sheet unpacks to well under 1 MiB
 
 _Given = dict[str, dict[str, Decimal | None]]  # bidder id → criterion id → score (None where it had a problem)
+_Noted = dict[str, dict[str, str]]  # bidder id → criterion id → comment
+
+
+@dataclass(frozen=True)
+class Change:
+    """When and why the scores an import replaces were changed (`--date`, `--reason`)."""
+
+    date: date
+    reason: str
+
+
+@dataclass
+class _Read:
+    """One workbook as read: whose it is, its scores and comments, and where each score stood."""
+
+    path: Path
+    evaluator: Evaluator
+    given: _Given = field(default_factory=dict)
+    noted: _Noted = field(default_factory=dict)
+    cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (bidder, criterion) → "sheet '…' cell B6"
 
 
 class _RubricRef(Strict):
@@ -84,6 +118,7 @@ class _Meta:
     blind: bool
     criteria: tuple[tuple[str, int, tuple[str, ...] | None], ...]  # criterion id, column number, lots (None: all)
     rows: tuple[tuple[str, int, str, str | None], ...]  # bidder id (alias if blind), row number, text in column A, lot
+    comments: str | None = None  # the comments sheet's title; None in a workbook made before 0.5.0
 
 
 @dataclass(frozen=True)
@@ -95,8 +130,14 @@ class _Asked:
     later: dict[str, list[str]]  # a later stage's id → its criteria (may be left empty together)
 
 
-def import_sheets(rubric_path: Path, bids_dir: Path, sheets: list[Path], aliases: Path | None) -> dict[str, bytes]:
-    """`<evaluator id>.yaml` → its bytes for every workbook in `sheets`; `InputError` lists every problem."""
+def import_sheets(rubric_path: Path, bids_dir: Path, sheets: list[Path], aliases: Path | None, *,
+                  out: Path | None = None, force: bool = False,
+                  change: Change | None = None) -> dict[str, bytes]:  # fmt: skip
+    """`<evaluator id>.yaml` → its bytes for every workbook in `sheets`; `InputError` lists every problem.
+
+    `out`: the folder the files will be written to. A file there named for the evaluator whatever the
+    case (`e1.yaml` for evaluator E1) is the one replaced, under its own name. With `force`, each file
+    replaced is read to keep its revisions and to record the scores the sheets change (`change`)."""
     inputs = load_panel_inputs(rubric_path, bids_dir)  # raises InputError itself
     problems: list[Problem] = []
     alias_map = _load_aliases(aliases, inputs, problems) if aliases is not None else None
@@ -104,11 +145,16 @@ def import_sheets(rubric_path: Path, bids_dir: Path, sheets: list[Path], aliases
     files: dict[str, bytes] = {}
     for path in sheets:
         found: list[str] = []
-        scores = _read_workbook(path, inputs, rubric_path, bids_dir, aliases, alias_map, seen, found)
+        read = _read_workbook(path, inputs, rubric_path, bids_dir, aliases, alias_map, seen, found)
         problems += [Problem(str(path), 0, 0, message) for message in found]
-        if scores is not None and not found:
-            evaluator, given = scores
-            files[f"{evaluator.id}.yaml"] = _scores_yaml(evaluator, given, inputs)
+        if read is None or found:
+            continue
+        name = _file_name(out, read.evaluator.id)
+        replaced = out / name if out is not None and force else None
+        revisions, wrong = _revisions(read, replaced, change) if replaced is not None else ({}, [])
+        problems += wrong
+        if not wrong:
+            files[name] = _scores_yaml(read, revisions, inputs)
     if problems:
         raise InputError(problems)
     return dict(sorted(files.items()))
@@ -116,8 +162,8 @@ def import_sheets(rubric_path: Path, bids_dir: Path, sheets: list[Path], aliases
 
 def _read_workbook(path: Path, inputs: Inputs, rubric_path: Path, bids_dir: Path, aliases: Path | None,
                    alias_map: dict[str, str] | None, seen: dict[str, Path],
-                   found: list[str]) -> tuple[Evaluator, _Given] | None:  # fmt: skip
-    """One workbook's evaluator and scores, adding a message to `found` for each problem."""
+                   found: list[str]) -> _Read | None:  # fmt: skip
+    """One workbook's evaluator, scores and comments, adding a message to `found` for each problem."""
     workbook = _open(path, found)
     if workbook is None:
         return None
@@ -145,17 +191,20 @@ def _read_workbook(path: Path, inputs: Inputs, rubric_path: Path, bids_dir: Path
     if asked is None:
         found.append(f"sheet '{META_SHEET}': its criteria do not match the rubric's judged criteria")
         return None
-    if meta.sheet not in workbook.sheetnames:
-        found.append(f"sheet '{meta.sheet}' is missing")
-        return None
+    for title in (meta.sheet, meta.comments):
+        if title is not None and title not in workbook.sheetnames:
+            found.append(f"sheet '{title}' is missing")
+            return None
     if meta.blind and alias_map is None:  # an unusable aliases file has been reported already
         if aliases is None:
             found.append(f"sheet '{meta.sheet}': made with --blind; pass the aliases.yaml written with it "
                          "(--aliases)")  # fmt: skip
         return None
     owner = alias_map if meta.blind else None
-    given = _read_scores(workbook[meta.sheet], meta, asked, evaluator, inputs, bids_dir, aliases, owner, found)
-    return evaluator, given
+    read = _Read(path, evaluator)
+    notes = workbook[meta.comments] if meta.comments is not None else None
+    _read_scores(workbook[meta.sheet], notes, meta, asked, inputs, bids_dir, aliases, owner, read, found)
+    return read
 
 
 def _asked_by_lot(rubric: Rubric, meta: _Meta) -> dict[str | None, _Asked] | None:
@@ -245,9 +294,11 @@ def _parse_meta(rows: list[list]) -> _Meta | None:
             pass
         case _:
             return None
-    criteria, bidders = [], []
+    criteria, bidders, comments = [], [], []
     for row in rows[5:]:
         match row:
+            case ["comments", str(title)] if not comments:
+                comments.append(title)
             case ["criterion", str(cid), str(letter), *lots] if re.fullmatch("[A-Z]{1,3}", letter) and (
                     lots == [] or (len(lots) == 1 and isinstance(lots[0], str))):  # fmt: skip
                 criteria.append((cid, column_index_from_string(letter), tuple(lots[0].split()) if lots else None))
@@ -256,28 +307,36 @@ def _parse_meta(rows: list[list]) -> _Meta | None:
                 bidders.append((key, number, shown, lot[0] if lot else None))
             case _:
                 return None
-    return _Meta(rubric_id, sha256, evaluator, sheet, blind == "yes", tuple(criteria), tuple(bidders))
+    return _Meta(rubric_id, sha256, evaluator, sheet, blind == "yes", tuple(criteria), tuple(bidders),
+                 comments[0] if comments else None)
 
 
-def _read_scores(sheet: Any, meta: _Meta, asked: dict[str | None, _Asked], evaluator: Evaluator, inputs: Inputs,
-                 bids_dir: Path, aliases: Path | None, owner: dict[str, str] | None,
-                 found: list[str]) -> _Given:  # fmt: skip
-    """Bidder id → criterion id → score, for every row; problems go to `found` (and their scores are None).
-    A later stage's criteria a row leaves empty, all of them, are left out."""
+def _read_scores(sheet: Any, notes: Any, meta: _Meta, asked: dict[str | None, _Asked], inputs: Inputs,
+                 bids_dir: Path, aliases: Path | None, owner: dict[str, str] | None, read: _Read,
+                 found: list[str]) -> None:  # fmt: skip
+    """Into `read`: bidder id → criterion id → score, and → comment (from `notes`, the comments sheet, if
+    any), for every row; problems go to `found` (and their scores are None). A later stage's criteria
+    a row leaves empty, all of them, are left out."""
     from openpyxl.utils import get_column_letter
 
     title = meta.sheet
-    for cid, column, _ in meta.criteria:  # a moved column would put scores under the wrong criterion
-        if sheet.cell(ID_ROW, column).value != cid:
-            found.append(f"sheet '{title}' cell {get_column_letter(column)}{ID_ROW}: expected item id '{cid}'; "
-                         "the sheet's columns were changed")  # fmt: skip
+    evaluator = read.evaluator
+    grids = [sheet] + ([notes] if notes is not None else [])
+    for grid in grids:
+        for cid, column, _ in meta.criteria:  # a moved column would put scores under the wrong criterion
+            if grid.cell(ID_ROW, column).value != cid:
+                found.append(f"sheet '{grid.title}' cell {get_column_letter(column)}{ID_ROW}: expected item id "
+                             f"'{cid}'; the sheet's columns were changed")  # fmt: skip
     lot_of = {bid.bidder.id: bid.lot for bid, _ in inputs.bids}
-    given: _Given = {}
+    given = read.given
     unknown_alias = False
     for key, row, shown, lot in meta.rows:
         at = f"sheet '{title}' cell {get_column_letter(NAME_COLUMN)}{row}"
-        if sheet.cell(row, NAME_COLUMN).value != shown:
-            found.append(f"{at}: expected '{shown}'; the sheet's rows were changed")
+        moved = [grid for grid in grids if grid.cell(row, NAME_COLUMN).value != shown]
+        for grid in moved:
+            found.append(f"sheet '{grid.title}' cell {get_column_letter(NAME_COLUMN)}{row}: expected '{shown}'; "
+                         "the sheet's rows were changed")  # fmt: skip
+        if moved:
             continue
         bidder = owner.get(key) if owner is not None else key
         if bidder is None:
@@ -292,15 +351,19 @@ def _read_scores(sheet: Any, meta: _Meta, asked: dict[str | None, _Asked], evalu
             found.append(f"{at}: the sheet was made when '{shown}' bid for lot '{lot}'; its bid is now for lot "
                          f"'{lot_of[bidder]}': make new sheets with `bideval sheets`")  # fmt: skip
         scores = _read_row(sheet, row, shown, asked[lot], meta, found)
+        comments = _read_comments(notes, sheet, row, shown, asked[lot], meta, found) if notes is not None else {}
         if bidder is not None:
             given[bidder] = scores
+            if comments:
+                read.noted[bidder] = comments
+            for cid, column in asked[lot].columns.items():
+                read.cells[(bidder, cid)] = f"sheet '{title}' cell {get_column_letter(column)}{row}"
     if not unknown_alias:  # else the bidder behind that alias would be reported twice
         rubric = inputs.rubric
         to_score = {bidder for bidder, lot in lot_of.items() if lot_judged(rubric, lot if rubric.lots else None)}
         for bidder in sorted(to_score - set(given) - set(evaluator.conflicts)):
             found.append(f"sheet '{title}': no row for bidder '{bidder}' (was its bid added after the sheet "
                          "was made?)")  # fmt: skip
-    return given
 
 
 def _read_row(sheet: Any, row: int, shown: str, asked: _Asked, meta: _Meta, found: list[str]) -> dict:
@@ -330,6 +393,56 @@ def _read_row(sheet: Any, row: int, shown: str, asked: _Asked, meta: _Meta, foun
     return scores
 
 
+def _read_comments(notes: Any, sheet: Any, row: int, shown: str, asked: _Asked, meta: _Meta,
+                   found: list[str]) -> dict[str, str]:  # fmt: skip
+    """One row's comments (criterion id → text), from the comments sheet's cells at the places of the scores."""
+    from openpyxl.utils import get_column_letter
+
+    comments: dict[str, str] = {}
+    for cid, column, _ in meta.criteria:
+        letter = get_column_letter(column)
+        where = f"sheet '{notes.title}' cell {letter}{row}"
+        cell = notes.cell(row, column)
+        if asked.columns.get(cid) != column:  # a locked grey cell: an item this bidder's lot does not have
+            if not _empty(cell.value):
+                found.append(f"{where}: '{shown}' is not scored on item '{cid}' (its lot does not have it); "
+                             "leave the cell empty")  # fmt: skip
+            continue
+        text, problem = _comment(cell)
+        if problem is None and text is not None and _empty(sheet.cell(row, column).value):
+            problem = (f"a comment on an item without a score (sheet '{meta.sheet}' cell {letter}{row} is empty); "
+                       "give the score or delete the comment")  # fmt: skip
+        if problem:
+            found.append(f"{where}: {problem} ('{shown}', item '{cid}')")
+        elif text is not None:
+            comments[cid] = text
+    return comments
+
+
+def _comment(cell: Any) -> tuple[str | None, str | None]:
+    """The comment in `cell` exactly as written (None if empty), or a problem. A formula is not evaluated:
+    it is refused, as its text is not what the evaluator saw in the cell."""
+    value = cell.value
+    if cell.data_type == "f":
+        text = value if isinstance(value, str) else str(getattr(value, "text", "") or "")
+        return None, f"expected the comment as text, found a formula '{_shortened(text)}' (formulas are not evaluated)"
+    if _empty(value):
+        return None, None
+    if cell.data_type == "e":
+        return None, f"expected the comment as text, found the error value {value}"
+    if isinstance(value, bool):
+        return None, f"expected the comment as text, found {str(value).upper()}"
+    if not isinstance(value, str):  # a number or a date: the cell was not left as a text cell
+        return None, f"expected the comment as text, found {type(value).__name__} {value}; format the cell as text"
+    if len(value) > COMMENT_LIMIT:
+        return None, f"the comment has {len(value):,} characters; the limit is {COMMENT_LIMIT:,}"
+    return value, None
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -339,8 +452,7 @@ def _score(value: Any, criterion: Criterion) -> tuple[Decimal | None, str | None
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "missing score"
     if isinstance(value, str):  # includes formulas, which openpyxl returns as their text
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        return None, f"expected a number, found text '{shown}' (formulas are not evaluated)"
+        return None, f"expected a number, found text '{_shortened(value)}' (formulas are not evaluated)"
     if isinstance(value, bool):
         return None, f"expected a number, found {str(value).upper()}"
     if not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
@@ -389,19 +501,91 @@ def _load_aliases(path: Path, inputs: Inputs, problems: list[Problem]) -> dict[s
     return dict(model.aliases)
 
 
-def _scores_yaml(evaluator: Evaluator, given: _Given, inputs: Inputs) -> bytes:
+def _file_name(folder: Path | None, evaluator: str) -> str:
+    """`<evaluator>.yaml`, or the name of the YAML file in `folder` that is named so but for case."""
+    wanted = f"{evaluator}.yaml"
+    if folder is None or not folder.is_dir():
+        return wanted
+    same = sorted(path.name for path in folder.iterdir() if path.is_file()
+                  and path.suffix.lower() in (".yaml", ".yml") and path.stem.lower() == evaluator.lower())  # fmt: skip
+    return wanted if wanted in same or not same else same[0]
+
+
+def _revisions(read: _Read, path: Path, change: Change | None) -> tuple[dict, list[Problem]]:
+    """Bidder id → criterion id → revisions, oldest first, for the file `read` replaces at `path`: the ones
+    it holds, and one for each score the sheet changes. Problems are located at the replaced score."""
+    if not path.exists():
+        return {}, []
+    doc, problems = read_document(path, str(path))
+    old = None
+    if doc is not None and not problems:
+        old, problems = validate(doc, Scores, SCORES_SCHEMA)
+    if old is None or doc is None:
+        return {}, problems + [Problem(str(path), 0, 0, "--force would replace this file, but it does not read as "
+                                       "a scores file (problems above): its scores and revisions cannot be kept; "
+                                       "fix it, or move it away")]  # fmt: skip
+    evaluator = read.evaluator.id
+    if old.evaluator.id != evaluator:
+        return {}, [doc.problem(("evaluator", "id"), "--force would replace this file with the scores of "
+                                f"evaluator '{evaluator}' ({read.path}), but it holds those of "
+                                f"'{old.evaluator.id}'")]  # fmt: skip
+    kept: dict[str, dict[str, list]] = {}
+    for bidder, items in sorted(read.given.items()):
+        before = old.scores.get(bidder, {})
+        for cid, score in items.items():
+            history = [{"previous": r.previous, "date": r.date, "reason": Prose(r.reason)}
+                       for r in old.revisions.get(bidder, {}).get(cid, [])]  # fmt: skip
+            previous = before.get(cid)
+            if previous is not None and score is not None and previous != score:
+                what = (f"evaluator '{evaluator}' gave '{bidder}' {number_text(previous)} for '{cid}' here; "
+                        f"{read.path} ({read.cells[(bidder, cid)]}) gives {number_text(score)}")  # fmt: skip
+                if change is None:
+                    problems.append(doc.problem(("scores", bidder, cid), f"{what}: a changed score is recorded as a "
+                                                "revision; pass --reason TEXT and --date YYYY-MM-DD"))  # fmt: skip
+                    continue
+                last = history[-1]["date"] if history else None
+                if last is not None and change.date < last:
+                    problems.append(doc.problem(("scores", bidder, cid), f"{what}: --date {change.date} is before "
+                                                f"this score's last revision ({last}); revisions are kept oldest "
+                                                "first"))  # fmt: skip
+                    continue
+                history.append({"previous": previous, "date": change.date, "reason": Prose(change.reason)})
+            if history:
+                kept.setdefault(bidder, {})[cid] = history
+        for cid, previous in before.items():
+            if cid not in items:
+                problems.append(doc.problem(("scores", bidder, cid), f"evaluator '{evaluator}' gave '{bidder}' "
+                                            f"{number_text(previous)} for '{cid}' here; {read.path} leaves it empty: "
+                                            "an import does not remove a recorded score (give it on the sheet, or "
+                                            "remove it from this file by hand)"))  # fmt: skip
+    return kept, problems
+
+
+def _scores_yaml(read: _Read, revisions: dict, inputs: Inputs) -> bytes:
     """`bideval/scores/v1` text: bidders in id order, criteria in the rubric order of each bidder's lot
-    (every score asked is present, but a later stage's left empty: only workbooks without problems get here)."""
+    (every score asked is present, but a later stage's left empty: only workbooks without problems get here),
+    then the comments and the revisions, if any, in the same order."""
+    evaluator, given = read.evaluator, read.given
     name = evaluator.name
     rubric = inputs.rubric
     lot_of = {bid.bidder.id: bid.lot if rubric.lots else None for bid, _ in inputs.bids}
-    body = {
+    order = {bidder: [c.id for c in lot_judged(rubric, lot_of[bidder])] for bidder in given}
+
+    def ordered(entries: dict, wrap: Any = None) -> dict:
+        return {bidder: {cid: (wrap(entries[bidder][cid]) if wrap else entries[bidder][cid])
+                         for cid in order[bidder] if cid in entries[bidder]}
+                for bidder in sorted(entries) if bidder in order}  # fmt: skip
+
+    body: dict[str, Any] = {
         "evaluator": {
             "id": evaluator.id,
             "name": name.ko if name.ko == name.en else {"ko": name.ko, "en": name.en},
             "conflicts": list(evaluator.conflicts),
         },
-        "scores": {bidder: {c.id: given[bidder][c.id] for c in lot_judged(rubric, lot_of[bidder])
-                            if c.id in given[bidder]} for bidder in sorted(given)},
+        "scores": ordered(given),
     }
+    if read.noted:
+        body["comments"] = ordered(read.noted, Prose)
+    if revisions:
+        body["revisions"] = ordered(revisions)
     return dump_yaml(SCORES_SCHEMA, "Imported from a score sheet by `bideval import-scores`.", body)

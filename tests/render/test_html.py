@@ -48,7 +48,14 @@ def test_catalogue_has_every_label_in_both_languages():
 
 
 def test_english_report_has_no_korean_when_the_inputs_give_english(kr_result):
-    assert not HANGUL.findall(render_html(kr_result, "en"))
+    """Labels and names in English; what the committee wrote (comments, a revision's reason) is printed
+    as written — the KR sample's evaluators wrote in Korean — and is the only Korean left."""
+    html = render_html(kr_result, "en")
+    written = re.findall(r'<ol class="notes">.*?</ol>|<table class="revisions">.*?</table>', html, flags=re.DOTALL)
+    assert len(written) == 5 and all(HANGUL.findall(part) for part in written)
+    for part in written:
+        html = html.replace(part, "")
+    assert not HANGUL.findall(html)
 
 
 def test_korean_report_uses_korean_labels_and_names():

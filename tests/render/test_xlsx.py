@@ -44,8 +44,9 @@ def _rows(ws, header_row: int = 4):
 
 
 def test_sheets(case):
-    _, _, workbook, _ = case
-    assert workbook.sheetnames == ["Summary", "Criteria", "Metrics", "Panel", "Gates", "Provenance"]
+    result, _, workbook, _ = case
+    revisions = ["Revisions"] if result.revisions else []  # the KR sample has one (tests/render/test_xlsx_committee.py)
+    assert workbook.sheetnames == ["Summary", "Criteria", "Metrics", "Panel", *revisions, "Gates", "Provenance"]
     for ws in workbook:
         assert ws.freeze_panes is not None and ws.auto_filter.ref
 
@@ -101,6 +102,7 @@ def test_metrics_panel_gates_and_provenance(case):
     for row, (bidder, criterion, entry) in zip(panel, entries):
         assert (row[0].value, row[2].value, row[4].value) == (bidder, criterion, entry["evaluator"])
         assert (row[6].value is None) if entry["score"] is None else _exact(row[6].value) == Decimal(entry["score"])
+        assert row[9].value == entry["comment"]
     gates = _rows(workbook["Gates"])
     assert [(r[0].value, r[2].value, r[8].value) for r in gates] == [
         (b["bidder_id"], g["id"], g["passed"]) for b in data["bids"] for g in b["gates"]]  # fmt: skip

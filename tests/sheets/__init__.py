@@ -55,6 +55,27 @@ def fill(path: Path, score: Callable[[str, str], object]) -> None:
     workbook.save(path)
 
 
+def fill_comments(path: Path, comment: Callable[[str, str], object], *, as_text: bool = True) -> None:
+    """Write `comment(text in column A, criterion id)` into every unlocked cell of the comments sheet (the
+    second one), then save. `as_text`: stored as a text cell, as Excel stores what is typed into the
+    sheet's text-formatted cells ("=1+1" included); else as openpyxl stores a value ("=1+1": a formula).
+    `comment` returning None leaves the cell empty."""
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[1]
+    row = FIRST_ROW
+    while sheet.cell(row, NAME_COLUMN).value is not None:
+        column = FIRST_SCORE_COLUMN
+        while sheet.cell(ID_ROW, column).value is not None:
+            cell = sheet.cell(row, column)
+            if not cell.protection.locked:
+                cell.value = comment(sheet.cell(row, NAME_COLUMN).value, sheet.cell(ID_ROW, column).value)
+                if as_text and isinstance(cell.value, str):
+                    cell.data_type = "s"
+            column += 1
+        row += 1
+    workbook.save(path)
+
+
 def edit(path: Path, change: Callable) -> None:
     """Apply `change(workbook)` and save, as someone editing the returned file would."""
     workbook = load_workbook(path)

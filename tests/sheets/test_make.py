@@ -71,7 +71,8 @@ def test_hidden_sheet_records_rubric_evaluator_columns_and_rows():
     ]
     assert rows[5:12] == [["criterion", cid, "BCDEFGH"[i]] for i, cid in enumerate(NIPA_JUDGED)]
     assert [row[1:3] for row in rows[12:15]] == [["hanbit-cloud", 6], ["jangteo-market", 7], ["saebyeok-tech", 8]]
-    assert rows[15] == ["check", meta_check(rows[:15])]
+    assert rows[15] == ["comments", "Comments"]
+    assert rows[16] == ["check", meta_check(rows[:16])]
     assert book.security.lockStructure
 
 
@@ -174,3 +175,52 @@ def test_sheets_for_a_rubric_without_judged_criteria(tmp_path):
     result = run("sheets", rubric, bids, "--out", tmp_path / "out")
     assert result.exit_code == 1 and "no judged criteria" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+# -- comments (평가의견) ---------------------------------------------------------------------------
+
+
+def test_comments_sheet_repeats_the_scores_grid_with_wide_text_cells():
+    """The comment on the score in C7 goes in C7 of the second sheet: the same rows, columns and ids."""
+    book = _workbook(build_sheets(load_panel_inputs(*KR), blind=False, lang="ko")["p-01.xlsx"])
+    assert book.sheetnames == ["점수", "평가의견", META_SHEET]
+    scores, notes = book["점수"], book["평가의견"]
+    assert notes.sheet_state == "visible" and notes.protection.sheet and notes.protection.password is None
+    assert "'평가의견' 시트" in scores["A3"].value
+    assert "'점수' 시트의 점수와 같은 위치" in notes["A3"].value and "2,000자 이내" in notes["A3"].value
+    assert "배점의 0.2배를 넘게 벗어난 점수에는 평가의견이 필요합니다" in notes["A3"].value  # comment_required_beyond
+    for row in (ID_ROW, *range(FIRST_ROW, 11)):
+        assert [notes.cell(row, c).value for c in range(1, 6)] == [scores.cell(row, c).value for c in range(1, 6)]
+    assert notes.cell(HEADER_ROW, 2).value == "사업 이해도\n평가의견 (2,000자 이내)"
+    unlocked = {c.coordinate for row in notes.iter_rows() for c in row if not c.protection.locked}
+    assert unlocked == {f"{col}{row}" for col in "BCDE" for row in range(6, 11)}
+    cell = notes["C7"]
+    assert cell.number_format == "@" and cell.alignment.wrap_text and cell.alignment.vertical == "top"
+    assert cell.fill.fgColor.rgb.endswith("FFF2CC")  # yellow, as every cell to fill in
+    rules = {str(dv.sqref): dv for dv in notes.data_validations.dataValidation}
+    assert set(rules) == {"B6:B10", "C6:C10", "D6:D10", "E6:E10"}
+    rule = rules["C6:C10"]
+    assert (rule.type, rule.operator, rule.formula1) == ("textLength", "lessThanOrEqual", "2000") and rule.allow_blank
+    assert rule.showErrorMessage and rule.error == "평가의견은 2,000자 이내로 작성하세요."
+    assert notes.column_dimensions["B"].width == 40 and notes.freeze_panes == "B6"
+    assert (notes.page_setup.orientation, notes.print_title_rows, notes.print_title_cols) == ("landscape", "$4:$5",
+                                                                                            "$A:$A")  # fmt: skip
+    assert _rows(book[META_SHEET])[-2] == ["comments", "평가의견"]
+
+
+def test_comments_sheet_says_when_the_rubric_asks_a_comment_for_every_score(tmp_path):
+    rubric, bids = copy_sample(NIPA, tmp_path)
+    text = rubric.read_text(encoding="utf-8")
+    assert "\npanel:\n" in text
+    rubric.write_text(text.replace("\npanel:\n", "\npanel:\n  comment_required: all\n"), encoding="utf-8")
+    book = _workbook(build_sheets(load_panel_inputs(rubric, bids), blind=False, lang="en")["ev-01.xlsx"])
+    assert "The rubric asks for a comment on every score." in book["Comments"]["A3"].value
+    plain = _workbook(build_sheets(load_panel_inputs(*NIPA), blind=False, lang="en")["ev-01.xlsx"])
+    assert "The rubric asks" not in plain["Comments"]["A3"].value
+
+
+def test_sheets_are_made_empty_even_from_a_scores_folder_holding_scores_and_comments():
+    """Neither scores nor comments are filled in from the scores files (the KR sample has both)."""
+    book = _workbook(build_sheets(load_panel_inputs(*KR), blind=False, lang="en")["p-07.xlsx"])
+    for title in ("Scores", "Comments"):
+        assert not [c for row in book[title].iter_rows(min_row=FIRST_ROW) for c in row[1:] if c.value is not None]

@@ -21,7 +21,7 @@ from bideval.render.json import render_json
 from bideval.sheets import FIRST_ROW, HEADER_ROW, ID_ROW, META_SHEET
 from bideval.sheets.make import build_sheets
 from tests.conftest import RUBRICS, SAMPLES, run
-from tests.sheets import copy_sample, edit, excel_number, fill, write_files
+from tests.sheets import copy_sample, edit, excel_number, fill, fill_comments, write_files
 
 SPC = (RUBRICS / "ai-computing-center-spc-2025.yaml", SAMPLES / "ai-computing-center-spc-2025")
 RENTAL = (RUBRICS / "gpu-rental-2025.yaml", SAMPLES / "gpu-rental-2025")
@@ -378,3 +378,90 @@ def test_blind_rental_sheets_hold_no_bidder_id_or_name():
     book = load_workbook(_bytes(files["ev-r1.xlsx"]))
     rows = [[v for v in row if v is not None] for row in book[META_SHEET].iter_rows(values_only=True)]
     assert sorted(row[4] for row in rows if row[0] == "bidder") == ["track-1"] * 3 + ["track-2"] * 4
+
+
+# -- comments with stages and lots ----------------------------------------------------------------
+
+
+def test_comments_sheet_greys_the_items_a_lot_does_not_have(own_criteria):
+    book = load_workbook(_bytes(build_sheets(load_panel_inputs(*own_criteria), blind=False, lang="en")["ev-r1.xlsx"]))
+    scores, notes = book["Scores"], book["Comments"]
+    assert notes.cell(HEADER_ROW, 4).value == "Helpdesk\ncomment (up to 2,000 characters)\nonly Track 2 (medium)"
+    unlocked = {c.coordinate for sheet in (scores, notes) for row in sheet.iter_rows() for c in row
+                if not c.protection.locked and c.parent is sheet}  # fmt: skip
+    assert {c.coordinate for row in notes.iter_rows() for c in row if not c.protection.locked} == {
+        c.coordinate for row in scores.iter_rows() for c in row if not c.protection.locked} == unlocked  # fmt: skip
+    grey = notes.cell(7, 4)  # Arum Compute (track 1), helpdesk
+    assert grey.protection.locked and grey.fill.fgColor.rgb.endswith("BFBFBF")
+    assert notes.cell(6, 1).value == "Lot: Track 1 (large) (track-1)"
+    rules = {str(dv.sqref): dv.type for dv in notes.data_validations.dataValidation}
+    assert rules == {"B7:B9": "textLength", "C7:C9": "textLength", "D11:D14": "textLength", "E11:E14": "textLength"}
+
+
+def test_comments_round_trip_with_lots(own_criteria, tmp_path):
+    given = _bundled(own_criteria)
+    paths = write_files(build_sheets(load_panel_inputs(*own_criteria), blind=False, lang="en"), tmp_path / "sheets")
+    shown = _shown(own_criteria, tmp_path / "sheets", False, "en")
+    fill(paths["ev-r1.xlsx"], lambda text, cid: excel_number(given["ev-r1"][shown[text]][cid]))
+    fill_comments(paths["ev-r1.xlsx"], lambda text, cid: f"{shown[text]} / {cid}" if cid == "helpdesk" else None)
+    assert _import([paths["ev-r1.xlsx"]], tmp_path / "out", own_criteria).exit_code == 0
+    comments = yaml.safe_load((tmp_path / "out" / "ev-r1.yaml").read_text(encoding="utf-8"))["comments"]
+    assert comments == {b: {"helpdesk": f"{b} / helpdesk"} for b in ("dasom-gpu", "haneul-infra", "mirae-hosting",
+                                                                     "nanum-ai")}  # fmt: skip
+
+
+def test_a_comment_in_a_grey_cell_is_refused(own_criteria, tmp_path):
+    given = _bundled(own_criteria)
+    paths = write_files(build_sheets(load_panel_inputs(*own_criteria), blind=False, lang="en"), tmp_path / "sheets")
+    shown = _shown(own_criteria, tmp_path / "sheets", False, "en")
+    fill(paths["ev-r2.xlsx"], lambda text, cid: excel_number(given["ev-r2"][shown[text]][cid]))
+    edit(paths["ev-r2.xlsx"], lambda book: setattr(book["Comments"]["D7"], "value", "no helpdesk here"))
+    result = _import([paths["ev-r2.xlsx"]], tmp_path / "out", own_criteria)
+    assert result.exit_code == 1
+    assert _errors(result) == [
+        (f"error: {paths['ev-r2.xlsx']}: sheet 'Comments' cell D7: 'Arum Compute' is not scored on item 'helpdesk' "
+         "(its lot does not have it); leave the cell empty")
+    ]
+
+
+def test_a_comment_on_a_later_stage_left_empty_is_refused(tmp_path):
+    """Stage 2 left empty for a bid that will not reach it: its scores are left out, so a comment there has
+    no score to go with."""
+    paths = _filled(SPC, tmp_path / "sheets", leave=lambda bidder, cid: cid in ("investment", "loan-review"))
+    edit(paths["E1"], lambda book: setattr(book["Comments"]["F6"], "value", "투자 계획 미흡"))
+    result = _import([paths["E1"]], tmp_path / "out", SPC)
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    assert _errors(result) == [
+        (f"error: {paths['E1']}: sheet 'Comments' cell F6: a comment on an item without a score (sheet 'Scores' "
+         "cell F6 is empty); give the score or delete the comment ('Nuri AI Computing consortium', item "
+         "'investment')")
+    ]
+
+
+def test_a_recorded_score_left_empty_on_re_import_is_refused(tmp_path):
+    """E1's file (e1.yaml: the file replaced is the one named for the evaluator whatever the case) has stage 2
+    scores; a sheet leaving them empty would drop them without trace."""
+    rubric, bids = copy_sample(SPC, tmp_path / "copy")
+    paths = _filled((rubric, bids), tmp_path / "sheets", leave=lambda bidder, cid: cid in ("investment", "loan-review"))
+    target = bids / "scores" / "e1.yaml"
+    before = target.read_bytes()
+    result = _import([paths["E1"]], bids / "scores", (rubric, bids), "--force", "--reason", "x", "--date", "2025-10-01")
+    assert result.exit_code == 1 and target.read_bytes() == before
+    errors = _errors(result)
+    assert [e.split(": ")[1] for e in errors] == [f"{target}:13:17", f"{target}:14:18"]  # at the scores replaced
+    assert f"evaluator 'E1' gave 'nuri-ai-center' 78 for 'investment' here; {paths['E1']} leaves it empty: an " \
+           "import does not remove a recorded score" in errors[0]  # fmt: skip
+
+
+def test_a_re_import_replaces_the_file_named_for_the_evaluator_whatever_the_case(tmp_path):
+    """The SPC sample keeps evaluator E1 in e1.yaml: the import replaces that file rather than writing E1.yaml
+    beside it (which the next evaluation would refuse as a second file of E1)."""
+    rubric, bids = copy_sample(SPC, tmp_path / "copy")
+    paths = _filled((rubric, bids), tmp_path / "sheets")
+    assert _import([paths["E1"]], bids / "scores", (rubric, bids)).stderr.startswith(
+        f"error: {bids / 'scores' / 'e1.yaml'}: already exists; use --force")
+    result = _import([paths["E1"]], bids / "scores", (rubric, bids), "--force")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (bids / "scores").iterdir()) == [f"e{i}.yaml" for i in range(1, 6)]
+    assert "Imported from a score sheet" in (bids / "scores" / "e1.yaml").read_text(encoding="utf-8")
+    assert _results(rubric, bids) == _results(*SPC)

@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import zipfile
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from bideval.load.strict_yaml import read_document
 from bideval.sheets import META_SHEET
 from bideval.sheets.make import build_sheets
 from tests.conftest import KR, NIPA, run
-from tests.sheets import copy_sample, edit, excel_number, fill, write_files
+from tests.sheets import copy_sample, edit, excel_number, fill, fill_comments, write_files
 
 
 def _bundled_scores(sample) -> dict[str, dict[str, dict[str, Decimal]]]:
@@ -31,8 +32,14 @@ def _bundled_scores(sample) -> dict[str, dict[str, dict[str, Decimal]]]:
     return {s.evaluator.id: {b: dict(c) for b, c in s.scores.items()} for s, _ in inputs.panel}
 
 
+def _bundled_comments(sample) -> dict[str, dict[str, dict[str, str]]]:
+    """Evaluator id → bidder id → criterion id → comment, from the sample's scores files."""
+    inputs = load_inputs(*sample)
+    return {s.evaluator.id: {b: dict(c) for b, c in s.comments.items()} for s, _ in inputs.panel}
+
+
 def _filled(sample, folder: Path, *, blind: bool = False, lang: str = "en") -> dict[str, Path]:
-    """Workbooks made by the CLI and filled in with the sample's own scores."""
+    """Workbooks made by the CLI and filled in with the sample's own scores and comments."""
     result = run("sheets", *sample, "--out", folder, "--lang", lang, *(["--blind"] if blind else []))
     assert result.exit_code == 0, result.output
     inputs = load_inputs(*sample)
@@ -41,10 +48,14 @@ def _filled(sample, folder: Path, *, blind: bool = False, lang: str = "en") -> d
     else:
         shown = {bid.bidder.name.text(lang): bid.bidder.id for bid, _ in inputs.bids}
     scores = _bundled_scores(sample)
+    comments = _bundled_comments(sample)
     paths = {}
     for evaluator, given in scores.items():
         paths[evaluator] = folder / f"{evaluator}.xlsx"
         fill(paths[evaluator], lambda text, cid, given=given: excel_number(given[shown[text]][cid]))
+        if comments[evaluator]:
+            noted = comments[evaluator]
+            fill_comments(paths[evaluator], lambda text, cid, noted=noted: noted.get(shown[text], {}).get(cid))
     return paths
 
 
@@ -84,15 +95,20 @@ def _without_score_files(results: dict) -> dict:
 
 
 def _round_trip(sample, tmp_path: Path, *, blind: bool, lang: str) -> None:
+    """Sheets filled with the sample's scores and comments, imported with --force over copies of its scores
+    files (which keep the revisions: no score changes, so none is added), evaluate as the sample does."""
     paths = _filled(sample, tmp_path / "sheets", blind=blind, lang=lang)
     extra = ["--aliases", tmp_path / "sheets" / "aliases.yaml"] if blind else []
     folder = tmp_path / "imported"
-    result = _import(list(paths.values()), folder / "scores", sample, *extra)
+    shutil.copytree(sample[1] / "scores", folder / "scores")
+    result = _import(list(paths.values()), folder / "scores", sample, *extra, "--force")
     assert result.exit_code == 0, result.output
+    comments = _bundled_comments(sample)
     for evaluator, given in _bundled_scores(sample).items():
         doc, problems = read_document(folder / "scores" / f"{evaluator}.yaml", evaluator)
         assert not problems
         assert doc.data["scores"] == given  # exact Decimals, read by the strict loader
+        assert doc.data.get("comments", {}) == comments[evaluator]  # exactly as written
     for bid in sample[1].glob("*.yaml"):
         shutil.copy(bid, folder / bid.name)
     bundled = _results(*sample, tmp_path / "out-bundled")
@@ -340,3 +356,272 @@ def _set_cell_xml(path: Path, cell: str, xml: str) -> None:
                 data, count = re.subn(rf'<c r="{cell}"[^>]*?(/>|>.*?</c>)'.encode(), xml.encode(), data, count=1)
                 assert count == 1
             target.writestr(info, data)
+
+
+# -- comments (평가의견) ---------------------------------------------------------------------------
+
+# Texts a YAML writer or a spreadsheet could turn into something else, each to come back exactly.
+_AWKWARD = {
+    ("Gaon AI", "build-quality"): "구축 계획: \"구체적\" — '우수', 다만 일정이 빠듯함.",
+    ("Gaon AI", "datacenter"): "Line one\nline two: with a colon\n\n  indented, trailing spaces  \n",
+    ("Gaon AI", "financing"): "=SUM(A1:A3)",  # typed into the text cell: text, not a formula
+    ("Hanbit Cloud", "build-quality"): "yes",
+    ("Hanbit Cloud", "datacenter"): "12",
+    ("Hanbit Cloud", "financing"): "2025-01-01",
+    ("Hanbit Cloud", "ecosystem-plan"): "# not a YAML comment",
+    ("Jangteo Market", "build-quality"): "- not a list item",
+    ("Jangteo Market", "datacenter"): "a tab\there, and a line\nbreak",  # (a CR does not survive the xlsx's XML)
+    ("Jangteo Market", "financing"): "가" * 2000,  # at the limit, counted in characters
+    ("Saebyeok Tech", "build-quality"): "   ",  # spaces only: no comment, as for a score cell
+    ("Saebyeok Tech", "datacenter"): "@mention +plus -minus",
+}
+
+
+def test_comments_come_back_exactly_as_written(sheets, tmp_path):
+    fill_comments(sheets["ev-01.xlsx"], lambda text, cid: _AWKWARD.get((text, cid)))
+    out = tmp_path / "out"
+    assert _import([sheets["ev-01.xlsx"]], out).exit_code == 0
+    doc, problems = read_document(out / "ev-01.yaml", "ev-01.yaml")
+    assert not problems
+    ids = {"Gaon AI": "gaon-ai", "Hanbit Cloud": "hanbit-cloud", "Jangteo Market": "jangteo-market",
+           "Saebyeok Tech": "saebyeok-tech"}  # fmt: skip
+    expected: dict = {}
+    for (name, cid), text in _AWKWARD.items():
+        if text.strip():
+            expected.setdefault(ids[name], {})[cid] = text
+    assert doc.data["comments"] == expected
+    written = (out / "ev-01.yaml").read_bytes()
+    assert '    financing: "=SUM(A1:A3)"\n' in written.decode("utf-8")
+    assert '    build-quality: "yes"\n' in written.decode("utf-8")
+    # The loader reads the file (it holds every score), and the same sheet gives the same bytes.
+    shutil.copytree(NIPA[1], tmp_path / "bids")
+    shutil.copy(out / "ev-01.yaml", tmp_path / "bids" / "scores" / "ev-01.yaml")
+    [panel] = [s for s, _ in load_inputs(NIPA[0], tmp_path / "bids").panel if s.evaluator.id == "ev-01"]
+    assert panel.comments == expected
+    assert _import([sheets["ev-01.xlsx"]], tmp_path / "again").exit_code == 0
+    assert (tmp_path / "again" / "ev-01.yaml").read_bytes() == written
+
+
+def test_a_comment_over_the_limit_is_refused_with_its_cell(sheets, tmp_path):
+    edit(sheets["ev-01.xlsx"], lambda book: setattr(book["Comments"]["C7"], "value", "x" * 2001))
+    assert _refused([sheets["ev-01.xlsx"]], tmp_path / "out") == [
+        (
+            f"error: {sheets['ev-01.xlsx']}: sheet 'Comments' cell C7: the comment has 2,001 characters; the limit "
+            "is 2,000 ('Hanbit Cloud', item 'datacenter')"
+        )
+    ]
+
+
+def test_a_comment_on_an_item_without_a_score_is_refused(sheets, tmp_path):
+    def spoil(book):
+        book["Scores"]["D8"].value = None
+        book["Comments"]["D8"].value = "재무 구조 양호"
+
+    edit(sheets["ev-01.xlsx"], spoil)
+    where = f"error: {sheets['ev-01.xlsx']}: sheet"
+    assert _refused([sheets["ev-01.xlsx"]], tmp_path / "out") == [
+        (
+            f"{where} 'Comments' cell D8: a comment on an item without a score (sheet 'Scores' cell D8 is empty); "
+            "give the score or delete the comment ('Jangteo Market', item 'financing')"
+        ),
+        f"{where} 'Scores' cell D8: missing score ('Jangteo Market', item 'financing')",
+    ]
+
+
+def test_a_formula_in_a_comment_cell_is_refused_never_computed(sheets, tmp_path):
+    """A real formula (not text typed into the text cell) shows its result in Excel, not what was written:
+    refused, never evaluated; text that starts with '=' is kept (test above)."""
+    fill_comments(sheets["ev-02.xlsx"], lambda text, cid: '=HYPERLINK("http://x","y")' if cid == "datacenter"
+                  and text == "Hanbit Cloud" else None, as_text=False)  # fmt: skip
+    with zipfile.ZipFile(sheets["ev-02.xlsx"]) as archive:
+        assert b"<f>HYPERLINK" in archive.read("xl/worksheets/sheet2.xml")
+    assert _refused([sheets["ev-02.xlsx"]], tmp_path / "out") == [
+        (
+            f"error: {sheets['ev-02.xlsx']}: sheet 'Comments' cell C7: expected the comment as text, found a formula "
+            "'=HYPERLINK(\"http://x\",\"y\")' (formulas are not evaluated) ('Hanbit Cloud', item 'datacenter')"
+        )
+    ]
+
+
+def test_a_number_in_a_comment_cell_is_refused(sheets, tmp_path):
+    edit(sheets["ev-02.xlsx"], lambda book: setattr(book["Comments"]["B6"], "value", 15))
+    assert _refused([sheets["ev-02.xlsx"]], tmp_path / "out") == [
+        (
+            f"error: {sheets['ev-02.xlsx']}: sheet 'Comments' cell B6: expected the comment as text, found int 15; "
+            "format the cell as text ('Gaon AI', item 'build-quality')"
+        )
+    ]
+
+
+def test_a_workbook_made_before_comments_imports_without_them(sheets, tmp_path):
+    """A sheet made by 0.4 has no comments sheet and no `comments` row in its hidden sheet."""
+    from bideval.sheets import meta_check
+
+    def as_before(book):
+        book.security.lockStructure = False
+        book.remove(book["Comments"])
+        meta = book[META_SHEET]
+        rows = [[v for v in row if v is not None] for row in meta.iter_rows(values_only=True)]
+        assert rows[-2][0] == "comments"
+        meta.delete_rows(len(rows) - 1, 2)
+        meta.append(["check", meta_check(rows[:-2])])
+
+    edit(sheets["ev-01.xlsx"], as_before)
+    assert _import([sheets["ev-01.xlsx"]], tmp_path / "out").exit_code == 0
+    assert "comments:" not in (tmp_path / "out" / "ev-01.yaml").read_text(encoding="utf-8")
+
+
+# -- revisions on re-import -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kr_copy(tmp_path) -> tuple[Path, Path, dict[str, Path]]:
+    """A private KR sample and its sheets filled with its own scores and comments."""
+    rubric, bids = copy_sample(KR, tmp_path / "copy")
+    return rubric, bids, _filled((rubric, bids), tmp_path / "sheets")
+
+
+def _rescore(path: Path, cell: str, value) -> None:
+    edit(path, lambda book: setattr(book["Scores"][cell], "value", value))
+
+
+def _reimport(kr_copy, *extra, sheets=None):
+    rubric, bids, paths = kr_copy
+    chosen = [paths[e] for e in sheets] if sheets else list(paths.values())
+    return _import(chosen, bids / "scores", (rubric, bids), "--force", *extra)
+
+
+def test_an_unchanged_re_import_keeps_the_revisions_and_needs_no_reason(kr_copy):
+    _, bids, _ = kr_copy
+    result = _reimport(kr_copy)
+    assert result.exit_code == 0, result.output
+    p07 = yaml.safe_load((bids / "scores" / "p-07.yaml").read_text(encoding="utf-8"))
+    assert p07["revisions"] == {"alpha-soft": {"understanding": [
+        {"previous": 11.5, "date": date(2025, 9, 12), "reason": "발표평가 질의응답 후 조정 (현행 시스템 분석 보완 없음)"}]}}  # fmt: skip
+    assert not [e for e in ("p-01", "p-02", "p-03") if "revisions:" in (bids / "scores" / f"{e}.yaml").read_text()]
+
+
+def test_a_changed_score_without_reason_and_date_is_refused_naming_it(kr_copy):
+    _, bids, paths = kr_copy
+    _rescore(paths["p-07"], "B6", 9.5)  # alpha-soft, understanding: 10.5 in p-07.yaml
+    _rescore(paths["p-01"], "C8", 26)  # delta-info, methodology: 25 in p-01.yaml
+    before = {p.name: p.read_bytes() for p in (bids / "scores").iterdir()}
+    result = _reimport(kr_copy)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in (bids / "scores").iterdir()} == before  # nothing written
+    scores = bids / "scores"
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        (
+            f"error: {scores / 'p-01.yaml'}:25:18: evaluator 'p-01' gave 'delta-info' 25 for 'methodology' here; "
+            f"{paths['p-01']} (sheet 'Scores' cell C8) gives 26: a changed score is recorded as a revision; pass "
+            "--reason TEXT and --date YYYY-MM-DD"
+        ),
+        (
+            f"error: {scores / 'p-07.yaml'}:9:20: evaluator 'p-07' gave 'alpha-soft' 10.5 for 'understanding' here; "
+            f"{paths['p-07']} (sheet 'Scores' cell B6) gives 9.5: a changed score is recorded as a revision; pass "
+            "--reason TEXT and --date YYYY-MM-DD"
+        ),
+    ]
+
+
+def test_a_changed_score_is_recorded_after_the_earlier_revisions(kr_copy):
+    rubric, bids, paths = kr_copy
+    _rescore(paths["p-07"], "B6", 9.5)
+    _rescore(paths["p-01"], "C8", 26)
+    reason = '재심의: "보완 자료" 검토 결과 — 일부 조정'
+    result = _reimport(kr_copy, "--reason", reason, "--date", "2025-10-02")
+    assert result.exit_code == 0, result.output
+    p07 = yaml.safe_load((bids / "scores" / "p-07.yaml").read_text(encoding="utf-8"))
+    assert p07["scores"]["alpha-soft"]["understanding"] == 9.5
+    assert p07["revisions"] == {"alpha-soft": {"understanding": [
+        {"previous": 11.5, "date": date(2025, 9, 12), "reason": "발표평가 질의응답 후 조정 (현행 시스템 분석 보완 없음)"},
+        {"previous": 10.5, "date": date(2025, 10, 2), "reason": reason}]}}  # fmt: skip
+    text = (bids / "scores" / "p-01.yaml").read_text(encoding="utf-8")
+    assert text.endswith("revisions:\n  delta-info:\n    methodology:\n    - previous: 25\n      date: 2025-10-02\n"
+                         f'      reason: "{reason.replace(chr(34), chr(92) + chr(34))}"\n')  # fmt: skip
+    # Every file reads back through the strict loader and evaluates; the revision is in results.json.
+    results = _results(rubric, bids, bids.parent / "out")
+    assert {(r["evaluator"], r["bidder"], r["criterion"], r["previous"], r["date"])
+            for r in results["revisions"]} == {("p-07", "alpha-soft", "understanding", "11.5", "2025-09-12"),
+                                               ("p-07", "alpha-soft", "understanding", "10.5", "2025-10-02"),
+                                               ("p-01", "delta-info", "methodology", "25", "2025-10-02")}  # fmt: skip
+    # The same sheets again: nothing changed since, so no revision is added.
+    written = {p.name: p.read_bytes() for p in (bids / "scores").iterdir()}
+    assert _reimport(kr_copy, "--reason", "again", "--date", "2025-10-03").exit_code == 0
+    assert {p.name: p.read_bytes() for p in (bids / "scores").iterdir()} == written
+
+
+def test_a_revision_dated_before_the_last_one_is_refused(kr_copy):
+    paths = kr_copy[2]
+    _rescore(paths["p-07"], "B6", 9.5)
+    result = _reimport(kr_copy, "--reason", "late entry", "--date", "2025-09-01", sheets=["p-07"])
+    assert result.exit_code == 1
+    assert "--date 2025-09-01 is before this score's last revision (2025-09-12); revisions are kept oldest first" \
+        in result.stderr  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--force", "--reason", "x", "--date", "2025-9-1"], "expected a date YYYY-MM-DD, got '2025-9-1'"),
+        (["--force", "--reason", "x", "--date", "20251001"], "expected a date YYYY-MM-DD, got '20251001'"),
+        (["--force", "--reason", "x", "--date", "2025-02-30"], "expected a date YYYY-MM-DD, got '2025-02-30'"),
+        (["--force", "--reason", "x"], "--date is missing"),
+        (["--force", "--date", "2025-10-01"], "--reason is missing"),
+        (["--force", "--reason", " ", "--date", "2025-10-01"], "expected a reason of 1 to 500 characters"),
+        (["--force", "--reason", "x" * 501, "--date", "2025-10-01"], "expected a reason of 1 to 500 characters"),
+        (["--reason", "x", "--date", "2025-10-01"], "without --force there is nothing to record"),
+    ],
+)
+def test_reason_and_date_usage_errors(kr_copy, extra, message):
+    rubric, bids, paths = kr_copy
+    before = {p.name: p.read_bytes() for p in (bids / "scores").iterdir()}
+    result = run("import-scores", paths["p-07"], "--out", bids / "scores", "--rubric", rubric, "--bids", bids, *extra)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --" in result.stderr and message in result.stderr
+    assert {p.name: p.read_bytes() for p in (bids / "scores").iterdir()} == before
+
+
+def test_a_score_file_that_does_not_read_is_not_replaced(kr_copy, tmp_path):
+    rubric, bids, paths = kr_copy
+    out = tmp_path / "elsewhere"
+    out.mkdir()
+    (out / "p-07.yaml").write_text("schema: bideval/scores/v1\nevaluator: {id: p-07, name: x}\nscores: [\n")
+    result = _import([paths["p-07"]], out, (rubric, bids), "--force")
+    assert result.exit_code == 1
+    assert f"error: {out / 'p-07.yaml'}: --force would replace this file, but it does not read as a scores file" \
+        in result.stderr  # fmt: skip
+    (out / "p-07.yaml").write_text((bids / "scores" / "p-01.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = _import([paths["p-07"]], out, (rubric, bids), "--force")
+    assert result.exit_code == 1
+    assert "--force would replace this file with the scores of evaluator 'p-07'" in result.stderr
+    assert "but it holds those of 'p-01'" in result.stderr
+
+
+_ANY_TEXT = [
+    "yes", "No", "~", "null", "12", "1e5", "0:30", ".inf", "2025-01-01", "=1+1", "+1", "-", "- a", "? a", ": a",
+    "a: b", "a #b", "#", "'", '"', "\\", "|", ">", "{a: 1}", "[1]", "&a", "*a", "!tag", "%x", "@x", "`x", " ",
+    " lead", "trail ", "a\nb", "a\n", "a\n\n", "\na", "  a\nb", "a \nb", "a\n \nb", "a\r\nb", "a\rb", "a\x85b",
+    "a\u2028b\u2029c", "\ufeffa", "a\tb", "\x07", "\x00", "\x1b[31m", "한국어: \"인용\" '작은'", "😀", "é\u0301",
+    "\t" * 2000, "\n" * 1999 + "x", "가" * 2000,
+]  # fmt: skip
+
+
+def test_comments_and_reasons_are_written_so_that_the_strict_reader_reads_the_same_text():
+    """Any text the model takes (the sheets' cells and --reason give only some of it) comes back exactly,
+    as text, from the file the import writes: quoted, or a literal block when that holds it exactly."""
+    import random
+
+    from bideval.load.strict_yaml import parse_text
+    from bideval.sheets import Prose, dump_yaml
+
+    pick = random.Random(22)
+    alphabet = "ab :#'\"\n\r\t-=\\\x85\u2028\ufeff가😀\x01 "
+    texts = _ANY_TEXT + ["".join(pick.choice(alphabet) for _ in range(pick.randint(1, 30))) for _ in range(500)]
+    for text in texts:
+        body = {"comments": {"b": {"c": Prose(text)}}, "revisions": {"b": {"c": [{"reason": Prose(text)}]}}}
+        written = dump_yaml("bideval/scores/v1", "test", body)
+        assert dump_yaml("bideval/scores/v1", "test", body) == written
+        doc, problems = parse_text(written.decode("utf-8"), "test")
+        assert not problems, (text, written)
+        assert doc.data["comments"]["b"]["c"] == text and doc.data["revisions"]["b"]["c"][0]["reason"] == text
