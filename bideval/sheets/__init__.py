@@ -1,7 +1,9 @@
 """Score sheets: xlsx workbooks the evaluators fill in, and their import back into scores files.
 
 `make.build_sheets` writes one workbook per evaluator; `read.import_sheets` turns returned
-workbooks into `scores/<evaluator>.yaml`. What both sides must agree on lives here.
+workbooks into `scores/<evaluator>.yaml`, helped by `workbook` (opening one, its hidden sheet),
+`rows` (each bidder's row), `cells` (one score cell), `comments` (the comments sheet) and
+`scores_file` (the file written, its revisions on --force). What both sides must agree on lives here.
 
 Each workbook has a visible sheet to fill in and a hidden one (`META_SHEET`, state
 veryHidden) that says what the visible cells mean. Its rows, top to bottom::
@@ -119,6 +121,11 @@ def number_text(value: Decimal) -> str:
 
 class _Dumper(yaml.SafeDumper):
     """Writes Decimals as plain YAML numbers, exactly (the strict reader reads them back exactly)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # Two revisions of one re-import share its date: written twice, never as an anchor and an
+        # alias (&id001 … *id001), which the strict reader refuses.
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:

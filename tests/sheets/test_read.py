@@ -551,6 +551,19 @@ def test_a_changed_score_is_recorded_after_the_earlier_revisions(kr_copy):
     assert {p.name: p.read_bytes() for p in (bids / "scores").iterdir()} == written
 
 
+def test_several_revisions_of_one_import_are_written_without_yaml_aliases(kr_copy):
+    """Two changed scores of one evaluator share the import's date: the file must spell it out
+    twice (the strict loader refuses anchors and aliases) and evaluate."""
+    rubric, bids, paths = kr_copy
+    _rescore(paths["p-02"], "B6", 12)
+    _rescore(paths["p-02"], "C8", 26)
+    assert _reimport(kr_copy, "--reason", "재검토", "--date", "2025-10-02").exit_code == 0
+    text = (bids / "scores" / "p-02.yaml").read_text(encoding="utf-8")
+    assert text.count("date: 2025-10-02") == 2 and "&id" not in text and "*id" not in text
+    results = _results(rubric, bids, bids.parent / "out")
+    assert sum(r["evaluator"] == "p-02" for r in results["revisions"]) == 2
+
+
 def test_a_revision_dated_before_the_last_one_is_refused(kr_copy):
     paths = kr_copy[2]
     _rescore(paths["p-07"], "B6", 9.5)
