@@ -157,8 +157,9 @@ def _print(rows: list[dict], columns: list[str], output: str, title: str) -> Non
         typer.echo(rows_json(rows), nl=False)
     elif output == "csv":
         typer.echo(rows_csv(rows, columns), nl=False)
-    else:
-        make_console().print(rows_table(rows, columns, f"{title} ({len(rows)})"))
+    else:  # a title or a digest would wrap every row: the tender id names it (json and csv keep both)
+        shown = [c for c in columns if c not in ("title", "digest")]
+        make_console().print(rows_table(rows, shown, f"{title} ({len(rows)})"))
 
 
 def _text(value: str):
